@@ -1,0 +1,1 @@
+"""WARC writing, index, replay and export."""

@@ -1,0 +1,1 @@
+"""Scrapy spiders, middlewares and extraction for arsip."""

@@ -1,0 +1,66 @@
+"""The ``arsip`` console command: one subcommand per module in :mod:`crawler.commands`."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+
+from archive.errors import ArsipError
+
+# name -> (module, one-line help). Each module has configure(parser) and run(args) -> int.
+COMMANDS = {
+    "demo": ("crawler.commands.demo", "serve the bundled site, crawl, archive and export it into ./data"),
+    "crawl": ("crawler.commands.crawl", "crawl a seed file or a site URL into WARC files and text"),
+    "site": ("crawler.commands.site", "serve the bundled Channel9-style demo site"),
+    "check": ("crawler.commands.check", "validate WARC files (digests, pairing, index)"),
+    "index": ("crawler.commands.index", "rebuild the CDXJ index of a collection"),
+    "export": ("crawler.commands.export", "export clean text, JSONL, CSV or WACZ from WARCs"),
+    "replay": ("crawler.commands.replay", "browse archived captures over HTTP (wayback-style)"),
+    "schedule": ("crawler.commands.schedule", "run every seed on its timetable (the service)"),
+    "jobs": ("crawler.commands.jobs", "list scheduled seeds, next run and last outcome"),
+    "history": ("crawler.commands.history", "show the crawl history"),
+    "run-now": ("crawler.commands.jobs", "queue an immediate run of a seed through the service"),
+    "pause": ("crawler.commands.jobs", "pause a seed's schedule"),
+    "resume": ("crawler.commands.jobs", "resume a paused seed's schedule"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="arsip", description="Crawl, archive (WARC), replay and export news sites.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, (module_name, help_text) in COMMANDS.items():
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue  # a command whose module is not written yet is simply not offered
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        command.set_defaults(_module=module, _name=name)
+        configure = getattr(module, f"configure_{name.replace('-', '_')}", None) or module.configure
+        configure(command)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    module = args._module
+    run = getattr(module, f"run_{args._name.replace('-', '_')}", None) or module.run
+    try:
+        return run(args) or 0
+    except ArsipError as exc:
+        print(f"arsip {args._name}: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"arsip {args._name}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

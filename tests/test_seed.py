@@ -1,0 +1,68 @@
+"""Seed configs: the shipped seed loads, and every kind of mistake names file, key and reason."""
+
+from pathlib import Path
+
+import pytest
+
+from crawler.seed import SeedError, adhoc_seed, load_seed
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def write(tmp_path, text):
+    path = tmp_path / "site.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_shipped_channel9_seed_loads_and_rebases():
+    seed = load_seed(ROOT / "seeds" / "channel9.toml")
+    assert seed.name == "channel9"
+    assert seed.bundled_site is not None and seed.allow_private_networks
+    rebased = seed.with_base_url("http://127.0.0.1:5555/")
+    assert rebased.start_urls == ("http://127.0.0.1:5555/",)
+    assert rebased.allowed_domains == ("127.0.0.1",)
+
+
+def test_minimal_seed_gets_polite_defaults(tmp_path):
+    seed = load_seed(write(tmp_path, 'name = "news"\nstart_urls = ["https://news.example/"]\n'))
+    assert seed.allowed_domains == ("news.example",)
+    assert seed.politeness.obey_robots and seed.politeness.delay >= 1.0
+    assert not seed.allow_private_networks
+
+
+@pytest.mark.parametrize("text, key, reason", [
+    ('start_urls = ["https://a.example/"]', "name", "is required"),
+    ('name = "a"\nstart_urls = ["ftp://a.example/"]', "start_urls", "not an http(s) URL"),
+    ('name = "a"\nstart_urls = ["https://a.example/"]\n[politeness]\nconcurency = 3', "politeness.concurency",
+     "unknown key"),
+    ('name = "a"\nstart_urls = ["https://a.example/"]\n[politeness]\nconcurrency = "3"', "politeness.concurrency",
+     "expected an integer"),
+    ('name = "a"\nstart_urls = ["https://a.example/"]\n[politeness]\nconcurrency = 0', "politeness.concurrency",
+     "greater than zero"),
+    ('name = "a"\nstart_urls = ["https://a.example/"]\n[schedule]\ncron = "61 * * * *"', "schedule.cron",
+     "invalid cron"),
+    ('name = "a"\nstart_urls = ["https://a.example/"]\n[schedule]\ninterval = "soon"', "schedule.interval",
+     "expected a duration"),
+    ('name = "a"\nstart_urls = ["https://a.example/"]\n[schedule]\ntimezone = "Mars/Base"', "schedule.timezone",
+     "unknown time zone"),
+    ('name = "a"\nstart_urls = ["https://a.example/"]\n[articles]\nurl_pattern = "("', "articles.url_pattern",
+     "invalid regular expression"),
+    ('name = "A B"\nstart_urls = ["https://a.example/"]', "name", "lowercase"),
+    ('name = "a"\nstart_urls = [', "<file>", "invalid TOML"),
+])
+def test_malformed_seed_names_file_key_and_reason(tmp_path, text, key, reason):
+    path = write(tmp_path, text)
+    with pytest.raises(SeedError) as caught:
+        load_seed(path)
+    assert caught.value.key == key
+    assert reason in caught.value.reason
+    assert str(path) in str(caught.value)
+
+
+def test_adhoc_seed_from_url():
+    seed = adhoc_seed("https://www.channel9.id/")
+    assert seed.name == "www-channel9-id"
+    assert seed.allowed_domains == ("www.channel9.id",)
+    with pytest.raises(SeedError):
+        adhoc_seed("not a url")
