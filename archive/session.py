@@ -1,0 +1,110 @@
+"""The archive of one crawl: writer, digest store and index of one collection, used together.
+
+``open()`` first repairs ``.open`` files a killed crawl left behind (and indexes them), ``capture()``
+writes each exchange as response (or revisit) + request, ``write_conversion()`` adds clean text,
+``close()`` closes the WARC and merges the new index lines into ``<coll>/indexes/index.cdxj``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from pathlib import Path
+
+from archive.dedup import DigestStore
+from archive.index import INDEX_NAME, cdxj_line, index_warc, merge_into
+from archive.records import Exchange, RecordFactory, sha1_digest, warc_date
+from archive.repair import repair_directory
+from archive.writer import RotatingWarcWriter
+
+log = logging.getLogger(__name__)
+
+
+class ArchiveSession:
+    """Archives exchanges into ``<coll>/warcs`` with dedup in ``<coll>/dedup.sqlite``."""
+
+    def __init__(self, coll_dir: Path, prefix: str, warcinfo: dict, max_size: int = 10**9,
+                 dedup: bool = True, factory: RecordFactory | None = None):
+        self.coll_dir = Path(coll_dir)
+        self.factory = factory or RecordFactory()
+        self.writer = RotatingWarcWriter(self.coll_dir / "warcs", prefix, warcinfo, max_size, self.factory)
+        self.use_dedup = dedup
+        self.store: DigestStore | None = None
+        self.stats: Counter = Counter()
+        self._lines: list[str] = []
+
+    @property
+    def index_path(self) -> Path:
+        return self.coll_dir / "indexes" / INDEX_NAME
+
+    def open(self) -> None:
+        """Repair what a killed crawl left, then get ready to write."""
+        repaired = [r.path for r in repair_directory(self.coll_dir / "warcs") if r.records]
+        if repaired:
+            lines = [line for path in repaired for line in index_warc(path)]
+            merge_into(self.index_path, lines, drop_files={p.name for p in repaired})
+        self.stats["repaired_files"] += len(repaired)
+        if self.use_dedup:
+            self.store = DigestStore(self.coll_dir / "dedup.sqlite")
+
+    def conditional_headers(self, url: str) -> dict[str, str]:
+        """If-None-Match / If-Modified-Since from the last capture of ``url`` (empty if none)."""
+        last = self.store.last_capture(url) if self.store else None
+        if last is None:
+            return {}
+        headers = {"If-None-Match": last.etag, "If-Modified-Since": last.last_modified}
+        return {k: v for k, v in headers.items() if v}
+
+    def capture(self, ex: Exchange) -> dict:
+        """Write one exchange; return where its response (or revisit) record is and what it was."""
+        digest = sha1_digest(ex.body)
+        dedupable = self.store is not None and ex.status == 200 and bool(ex.body)
+        original = self.store.original(digest) if dedupable else None
+        if original:
+            record = self.factory.revisit(ex, digest, original.uri, original.date, original.record_id)
+        else:
+            record = self.factory.response(ex, digest)
+        record_id = record.rec_headers.get_header("WARC-Record-ID")
+        written = self.writer.write(record, self.factory.request(ex, record_id))
+        self._count(written, revisit=bool(original))
+        if dedupable:
+            self._remember(ex, digest, record_id, new=not original)
+        return {"record_id": record_id, "warc_file": written[0].filename, "warc_offset": written[0].offset,
+                "payload_digest": digest, "revisit": bool(original), "status": ex.status}
+
+    def _remember(self, ex: Exchange, digest: str, record_id: str, new: bool) -> None:
+        date = warc_date(ex.date)
+        if new:
+            self.store.add_original(digest, ex.url, date, record_id)
+        validators = {k.lower(): v.decode("latin-1") for k, v in ex.response_headers
+                      if k.lower() in (b"etag", b"last-modified")}
+        self.store.saw(ex.url, digest, date, validators.get(b"etag"), validators.get(b"last-modified"))
+
+    def _count(self, written, revisit: bool = False) -> None:
+        for item in written:
+            line = cdxj_line(item)
+            if line:
+                self._lines.append(line)
+            self.stats["records"] += 1
+            self.stats["bytes"] += item.length
+        self.stats["revisits" if revisit else "responses"] += 1 if len(written) > 1 else 0
+
+    def write_conversion(self, refers_to: str, target_uri: str, text: str) -> dict:
+        """Store clean text as a conversion record pointing at the response it came from."""
+        record = self.factory.conversion(refers_to, target_uri, text)
+        written = self.writer.write(record)
+        self._count(written)
+        self.stats["conversions"] += 1
+        return {"warc_file": written[0].filename, "warc_offset": written[0].offset,
+                "record_id": record.rec_headers.get_header("WARC-Record-ID")}
+
+    def close(self) -> None:
+        """Close the WARC (dropping ``.open``), commit the digest store, merge the index."""
+        self.writer.close()
+        if self.store:
+            self.store.close()
+            self.store = None
+        if self._lines:
+            merge_into(self.index_path, self._lines)
+            self._lines = []
+        self.stats["files"] = len(self.writer.closed_files)
