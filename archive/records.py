@@ -10,11 +10,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
 from io import BytesIO
-from typing import Callable
 from urllib.parse import urlsplit
 
 from warcio.recordbuilder import RecordBuilder
