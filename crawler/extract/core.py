@@ -1,0 +1,101 @@
+"""``extract()``: one page to one :class:`Article`, layer by layer, never raising.
+
+Body: the seed's hints (with its ``drop`` selectors removed first), else the WordPress post
+container, else trafilatura. Every body then goes through the safety net. The page is parsed once;
+the hint and WordPress paths never call trafilatura.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from crawler.extract import metadata
+from crawler.extract.article import Article
+from crawler.extract.blocks import elements_blocks
+from crawler.extract.category import category
+from crawler.extract.cleanup import clean_blocks
+from crawler.extract.fallback import trafilatura_blocks
+from crawler.extract.page import Page, load
+from crawler.extract.selectors import drop, select_elements
+from crawler.extract.wordpress import article_scope, find_body, strip_junk
+
+logger = logging.getLogger(__name__)
+
+
+def extract(html, url: str, hints=None, headers=None) -> Article:
+    """Extract the article of one page.
+
+    ``html`` is the page as bytes (decoded by BOM, ``headers``' charset, ``<meta>``, UTF-8, then
+    windows-1252) or str; ``hints`` a :class:`crawler.seed.ExtractionHints` or None. Bad input
+    gives an Article whose ``ok`` is False and whose ``reason`` says why.
+    """
+    url = url or ""
+    try:
+        return _extract(html, url, hints, headers)
+    except Exception as exc:  # a pure function inside a crawl: one odd page must not stop it
+        logger.warning("extraction of %s failed: %r", url, exc, exc_info=True)
+        return Article.failed(url, f"extraction error: {type(exc).__name__}")
+
+
+def _extract(html, url: str, hints, headers) -> Article:
+    page = load(html, url, headers)
+    if isinstance(page, str):
+        return Article.failed(url, page)
+    article = Article(url=url, encoding=page.encoding)
+    notes: list[str] = []
+    blocks, body = _body(page, hints, article, notes)
+    page.scope = article_scope(body)
+    _metadata(page, hints, article)
+    article.blocks = clean_blocks(blocks, article.title, article.category)
+    if not article.blocks:
+        article.reason = "; ".join(["no article text", *notes])
+    elif not article.title:
+        article.reason = "no title"
+    return article
+
+
+def _body(page: Page, hints, article: Article, notes: list[str]):
+    """Body blocks from the first layer that gives any: hints, WordPress, trafilatura."""
+    drops = tuple(hints.drop) if hints is not None else ()
+    if hints is not None and hints.body:
+        elements = select_elements(page.root, hints.body)
+        blocks = _container_blocks(elements, drops)
+        if blocks:
+            article.sources["body"] = "hints"
+            return blocks, elements[0]
+        notes.append(f"hints: body {hints.body!r} matched {'no text' if elements else 'nothing'}")
+    element, source = find_body(page.root)
+    if element is not None:
+        blocks = _container_blocks([element], drops)
+        if blocks:
+            article.sources["body"] = f"wordpress:{source}"
+            return blocks, element
+    else:
+        notes.append(f"wordpress: {source}")
+    blocks, why_not = trafilatura_blocks(page.root, page.url)
+    if blocks:
+        article.sources["body"] = "trafilatura"
+    else:
+        notes.append(why_not or "trafilatura: no text")
+    return blocks, None
+
+
+def _container_blocks(elements, drops) -> list[str]:
+    for element in elements:
+        drop(element, drops)
+        strip_junk(element)
+    return elements_blocks(elements)
+
+
+def _metadata(page: Page, hints, article: Article) -> None:
+    """Fill every metadata field along its source order and record which source gave it."""
+    article.title, title_source = metadata.title(page, hints)
+    fields = {"title": title_source}
+    article.category, fields["category"] = category(page, hints, article.title)
+    article.author, fields["author"] = metadata.author(page, hints)
+    article.published, fields["published"] = metadata.published(page, hints)
+    article.modified, fields["modified"] = metadata.modified(page)
+    article.tags, fields["tags"] = metadata.tags(page)
+    article.language, fields["language"] = metadata.language(page)
+    article.canonical_url, fields["canonical_url"] = metadata.canonical(page)
+    article.sources.update({name: source for name, source in fields.items() if source})
