@@ -1,0 +1,1 @@
+"""Quality and speed harnesses (run as ``python -m bench.<name>``)."""
