@@ -41,7 +41,7 @@ class Collection:
         if not NAME_RE.match(name):
             raise CollectionError(f"not a collection name: {name!r}")
         self.name, self.dir = name, (data_dir / name).resolve()
-        if self.dir.parent != data_dir or not self.dir.is_dir():
+        if self.dir.parent != data_dir or self.name not in list_collections(data_dir):
             raise CollectionError(f"no collection {name!r} in {data_dir}")
         self.index = CdxjIndex(self.dir / "indexes")
         self._articles: tuple[tuple, list[dict]] = ((), [])

@@ -220,5 +220,4 @@ def make_app(data_dir: str | Path) -> web.Application:
     app.router.add_get("/{coll}/text/{ts}/{tail:.*}", handlers.text)
     app.router.add_get("/{coll}/{ts}/{tail:.*}", handlers.memento)
     app.router.add_get("/{coll}/{tail:.*}", handlers.timegate)
-    app["replay"] = handlers
     return app
