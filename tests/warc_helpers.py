@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import random
 import subprocess
 import sys
 import threading
@@ -16,16 +17,20 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 PAGE = ("<html><head><title>{t}</title></head><body><h1>{t}</h1>"
-        "<p>Isi berita {t} — teks panjang untuk arsip. " + "Lorem ipsum dolor sit amet. " * 40 + "</p>{links}"
-        "</body></html>")
+        "<p>Isi berita {t} — teks panjang untuk arsip.</p>{text}{links}</body></html>")
+WORDS = ("pemerintah kota jakarta warga presiden menteri ekonomi harga pasar sekolah banjir jalan "
+         "polisi hukum pemilu partai rakyat daerah nasional internasional olahraga budaya").split()
 LINKS = ["/gzip", "/chunked", "/cookies", "/redirect", "/missing", "/error", "/etag", "/plain?x=1&y=2"]
 ETAG = '"v1-etag"'
 LAST_MODIFIED = "Mon, 01 Jan 2024 00:00:00 GMT"
 
 
 def page(title: str, links: list[str] = ()) -> bytes:
+    """A deterministic article page of about 60 KB, the size of a real news page."""
+    rng = random.Random(title)
+    text = "".join("<p>" + " ".join(rng.choice(WORDS) for _ in range(80)) + ".</p>\n" for _ in range(100))
     anchors = "".join(f'<a href="{link}">{link}</a> ' for link in links)
-    return PAGE.format(t=title, links=anchors).encode("utf-8")
+    return PAGE.format(t=title, text=text, links=anchors).encode("utf-8")
 
 
 class Handler(BaseHTTPRequestHandler):
