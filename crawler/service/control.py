@@ -59,7 +59,8 @@ def read_jobs(data: str | Path) -> list[JobInfo]:
     infos = []
     for seed, blob in rows:
         state = _job_state(blob)
-        infos.append(JobInfo(seed=seed, schedule=state.get("name", "?"), next_run=state.get("next_run_time"),
+        schedule = str(state.get("name", "?")).removeprefix(f"{seed} ")  # the job's name is "<seed> <schedule>"
+        infos.append(JobInfo(seed=seed, schedule=schedule, next_run=state.get("next_run_time"),
                              last=store.last_run(seed), failures=store.failure_streak(seed)))
     return infos
 

@@ -151,7 +151,7 @@ class Service:
                 return f"error: {seed} is crawling right now; runs never overlap"
             # A one-off job leaves the seed's own schedule (and its paused state) untouched.
             self.scheduler.add_job(JOB_FUNC, "date", run_date=datetime.now(UTC), args=[seed, "run-now"],
-                                   id=f"run-now:{seed}", jobstore=INTERNAL, replace_existing=True,
+                                   id=f"run-now:{seed}", name=f"{seed} run-now", jobstore=INTERNAL, replace_existing=True,
                                    misfire_grace_time=None)
             return "started"
         return f"error: unknown action {action!r}"

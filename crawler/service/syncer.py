@@ -53,7 +53,7 @@ class Syncer:
                 self.scheduler.remove_job(seed.name, jobstore=self.jobstore)
             logger.info("seed=%s has no [schedule]; not scheduled (%s)", seed.name, seed.path)
             return
-        trigger, text = make_trigger(seed.schedule), describe(seed.schedule)
+        trigger, text = make_trigger(seed.schedule), f"{seed.name} {describe(seed.schedule)}"
         grace = misfire_grace(trigger)
         if job is None:
             job = self.scheduler.add_job(JOB_FUNC, trigger, args=[seed.name], id=seed.name, name=text,
