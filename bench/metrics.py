@@ -70,6 +70,6 @@ def summary(all_counts) -> dict[str, float]:
 
 
 def leaks(expected_blocks: list[str], predicted_blocks: list[str]) -> list[str]:
-    """Predicted blocks that look like boilerplate and are not part of the expected text."""
-    wanted = set(expected_blocks)
+    """Predicted blocks that look like boilerplate and are not found in the expected text."""
+    wanted = "\n".join(expected_blocks)
     return [b for b in predicted_blocks if b not in wanted and any(p.search(b) for p in LEAKS)]

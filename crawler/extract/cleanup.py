@@ -36,7 +36,9 @@ NOISE = [re.compile(p, _I) for p in (
     r"(\s*[,|/·•]?\s*(facebook|twitter|x|whatsapp|telegram|linkedin|pinterest|email|print|cetak|line|reddit|"
     r"tumblr|copy link|salin tautan))*$",
     r"^(tags?|tagged|tagged with|topik|label|kata kunci|keywords)\s*:",
-    r"^(advertisement|advertisment|iklan|sponsored|scroll to continue with content)$",
+    r"^(advert|advertisement|advertisment|iklan|sponsored|sponsored content|scroll to continue with content|"
+    r"scroll untuk melanjutkan)$",
+    r"^this slideshow requires javascript\.?$",
     r"^(\d+\s+)?(komentar|comments?|responses?|tanggapan)(\s*\(\d+\))?$",
     r"^\d+ (thoughts?|responses?|replies|komentar|tanggapan) (on|to|pada|untuk) ",
     r"^(belum ada komentar|no comments yet|be the first to comment)",
@@ -49,9 +51,11 @@ END = [re.compile(p, _I) for p in (
     r"^(related|related posts?|related articles?|related news|berita terkait|artikel terkait|"
     r"baca juga|lihat juga|berita lainnya|berita lain|you may also like|you might also like|"
     r"recommended|rekomendasi|terpopuler|populer|most popular|most read|trending|"
-    r"more stories|more from|read more|baca selanjutnya|selengkapnya)\s*:?$",
+    r"more stories|more from|read more|baca selanjutnya|selengkapnya)\s*(:|\.\.\.|…)?$",
     r"^(share this|bagikan|share|tags?|topik)\s*:?$",
 )]
+# WordPress shortcodes a theme failed to expand: "[button link=...]", "[/button]".
+SHORTCODE = re.compile(r"\[(?:/[a-z][\w-]*|[a-z][\w-]*(?:\s+[\w-]+\s*=\s*[\"“”'][^\]]*)+)\]", _I)
 TAIL_WORDS = 30  # a block this long or longer reads as prose, not a link title or label
 
 
@@ -73,10 +77,17 @@ def _same(a: str, b: str | None) -> bool:
     return bool(b) and a.casefold().strip(" .:") == b.casefold().strip(" .:")
 
 
+def _unshortcode(block: str) -> str:
+    return " ".join(SHORTCODE.sub(" ", block).split())
+
+
 def clean_blocks(blocks: list[str], title: str | None = None, category: str | None = None) -> list[str]:
     """The article's blocks without residue, repeated headline lines or repeats."""
+    blocks = [_unshortcode(b) if "[" in b else b for b in blocks]
     kept: list[str] = []
     for i, block in enumerate(blocks):
+        if not block:
+            continue
         if is_end(block) and _tail_like(blocks[i + 1:]):
             break
         if is_noise(block) or is_end(block) or (kept and kept[-1] == block):

@@ -20,11 +20,6 @@ BODY = (
     (".jeg_post_content .content-inner", "jeg_post_content"),
     (".jeg_post_content", "jeg_post_content"),
     ("[itemprop~='articleBody']", "itemprop-articleBody"),
-    (".post-content", "post-content"),
-    (".single-content", "single-content"),
-    (".article-content", "article-content"),
-    (".entry-body", "entry-body"),
-    (".post-entry", "post-entry"),
 )
 MIN_BODY_CHARS = 200  # a container with less than this is an excerpt or a stub: try the next layer
 # Words in a class or id that mark a plugin box, never article text.
