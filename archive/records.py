@@ -33,8 +33,8 @@ class Exchange:
 
     url: str
     status: int
-    response_headers: list[tuple[bytes, bytes]]
     body: bytes
+    response_headers: list[tuple[bytes, bytes]] = field(default_factory=list)
     method: str = "GET"
     request_headers: list[tuple[bytes, bytes]] = field(default_factory=list)
     request_body: bytes = b""
