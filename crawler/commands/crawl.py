@@ -1,0 +1,118 @@
+"""``arsip crawl SEED_OR_URL``: crawl one site into WARC files, text files and a report.
+
+Exit status: 0 finished, 1 failed, 3 interrupted (run the same command again to resume).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+from datetime import UTC, date, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from archive.errors import CrawlError
+
+DEMO_PORT = 8765  # a stable port keeps the demo's URLs, and so its catalog keys, stable across runs
+
+
+def configure(parser: argparse.ArgumentParser):
+    parser.add_argument("target", metavar="SEED_OR_URL", help="a seed file (seeds/x.toml) or a site URL")
+    add_common(parser)
+    parser.add_argument("--crawl-id", metavar="ID", help="name of this crawl (default: a timestamp)")
+    parser.add_argument("--full", action="store_true", help="refetch every article, even unchanged ones")
+    parser.add_argument("--since", metavar="DATE", type=parse_since,
+                        help="skip articles whose sitemap/feed date is before DATE (YYYY-MM-DD)")
+    parser.add_argument("--max-articles", metavar="N", type=_positive_int, help="fetch at most N articles")
+    parser.add_argument("--delay", metavar="S", type=_non_negative, help="seconds between requests to the site")
+    parser.add_argument("--concurrency", metavar="N", type=_positive_int, help="parallel requests to the site")
+    parser.add_argument("--allow-private-networks", action="store_true",
+                        help="permit loopback, private and link-local targets")
+    parser.add_argument("--no-warc", dest="warc", action="store_false", help="do not write WARC files")
+
+
+def add_common(parser: argparse.ArgumentParser):
+    parser.add_argument("--data", metavar="DIR", type=Path, default=Path("data"),
+                        help="data directory (default: ./data)")
+    parser.add_argument("--progress", choices=("auto", "tty", "log", "off"), default="auto",
+                        help="progress display (default: a line on a terminal, log lines otherwise)")
+
+
+def parse_since(text: str) -> datetime:
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            when = datetime.combine(date.fromisoformat(text), datetime.min.time())
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
+def _non_negative(text: str) -> float:
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
+def resolve_seed(target: str):
+    """A seed file, or an ad-hoc seed for a bare site URL."""
+    from crawler.seed import adhoc_seed, load_seed
+
+    if urlsplit(target).scheme in ("http", "https"):
+        return adhoc_seed(target)
+    if not Path(target).exists():
+        raise CrawlError(f"{target}: no such seed file (give a seed file or an http(s) URL)")
+    return load_seed(target)
+
+
+@contextlib.contextmanager
+def live_seed(seed):
+    """The seed itself, or for a ``[bundled_site]`` seed the bundled site running on loopback with
+    the seed rebased on its URL, for as long as the crawl runs."""
+    if seed.bundled_site is None:
+        yield seed
+        return
+    from crawler.demosite import Faults, SiteConfig, start_site
+
+    bundled = seed.bundled_site
+    config = SiteConfig(articles=bundled.articles, seed=bundled.seed, faults=Faults())
+    site = _start(start_site, config, bundled.port)
+    try:
+        yield seed.with_base_url(site.url)
+    finally:
+        site.stop()
+
+
+def _start(start_site, config, port: int):
+    if port:
+        return start_site(config, port=port)
+    try:
+        return start_site(config, port=DEMO_PORT)
+    except OSError:
+        return start_site(config, port=0)
+
+
+def run(args) -> int:
+    from crawler.report import format_summary
+    from crawler.runner import run_crawl
+    from crawler.settings import CrawlOptions
+
+    opts = CrawlOptions(data_dir=args.data, crawl_id=args.crawl_id, full=args.full, since=args.since,
+                        max_articles=args.max_articles, delay=args.delay, concurrency=args.concurrency,
+                        allow_private_networks=args.allow_private_networks, warc=args.warc,
+                        progress=args.progress)
+    with live_seed(resolve_seed(args.target)) as seed:
+        result = run_crawl(seed, opts)
+    print(format_summary(result.report, result.collection_dir))
+    if result.report["outcome"] == "interrupted":
+        print("  interrupted: run the same command again to resume")
+    return result.exit_code

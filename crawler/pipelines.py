@@ -1,0 +1,153 @@
+"""From a fetched article page to its clean text: text file, conversion record, catalog row.
+
+Extraction is CPU-bound, so it runs in the reactor's thread pool; everything that touches the
+WARC writer or the catalog runs back on the reactor thread, which is the only writer of both.
+An article whose text did not change is neither rewritten nor archived again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.threads import deferToThread
+
+from archive.catalog import NEW, UNCHANGED, ArticleRecord, Catalog
+from crawler.urls import canonicalize, in_scope, url_hash16
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class ArticlePage:
+    """The spider's item: one fetched page it believes is an article."""
+
+    url: str  # the URL the page was fetched from (after redirects)
+    key: str  # the canonical URL the spider scheduled it under
+    status: int
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    capture: dict | None = None
+    fetched_at: str = ""
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def write_atomic(path: Path, data: bytes):
+    """Replace ``path`` with ``data`` so a reader never sees half a file."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+class ArticlePipeline:
+    """Item pipeline: extract, then store under ``<coll>/text/`` and in the catalog."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.collection = Path(crawler.settings["ARSIP_COLLECTION_DIR"])
+        self.crawl_id = crawler.settings["ARSIP_CRAWL_ID"]
+        self.text_dir = self.collection / "text"
+        self.catalog: Catalog | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def open_spider(self):
+        self.text_dir.mkdir(parents=True, exist_ok=True)
+        self.catalog = Catalog.for_collection(self.collection)
+
+    def close_spider(self):
+        self.catalog.apply_lastmods(self.crawl_id)
+        self.catalog.write_jsonl(self.collection / "articles.jsonl")
+        self.catalog.close()
+
+    async def process_item(self, item):
+        if not isinstance(item, ArticlePage):
+            return item
+        if item.status == 304:
+            self.catalog.touch(item.key, self.crawl_id)
+            self._count("arsip/articles/not_modified")
+            return item
+        try:
+            article = await maybe_deferred_to_future(deferToThread(self._extract, item))
+        except Exception as exc:  # an extractor bug must cost one article, not the crawl
+            logger.exception("extraction crashed on %s", item.url)
+            self._fail(item, f"extract: {type(exc).__name__}: {exc}")
+            return item
+        if not article.ok:
+            self._count(f"arsip/extract/failed/{article.reason}")
+            self._fail(item, f"extract: {article.reason}")
+            return item
+        self._store(item, article)
+        return item
+
+    def _extract(self, item: ArticlePage):
+        from crawler.extract import extract
+
+        hints = self.crawler.spider.seed.hints
+        return extract(item.body, item.url, hints=None if hints.empty else hints, headers=item.headers)
+
+    def _store(self, item: ArticlePage, article):
+        text = article.render()
+        key = self._canonical(item, article)
+        capture = item.capture or {}
+        record = ArticleRecord(
+            canonical_url=key, url=item.key, hash16=url_hash16(key),
+            sha1=hashlib.sha1(text.encode("utf-8")).hexdigest(), fetched_at=item.fetched_at or utc_now(),
+            warc_file=capture.get("warc_file"), warc_offset=capture.get("warc_offset"),
+            record_id=capture.get("record_id"), **_metadata(article))
+        stored = self.catalog.store(record, self.crawl_id)
+        self._count(f"arsip/articles/{stored.status}")
+        if stored.status == UNCHANGED:
+            return
+        write_atomic(self.text_dir / stored.file, text.encode("utf-8"))
+        self._archive_text(item, record, text)
+        logger.debug("%s article %s -> %s", "new" if stored.status == NEW else "changed", key, stored.file)
+
+    def _canonical(self, item: ArticlePage, article) -> str:
+        declared = getattr(article, "canonical_url", None)
+        if declared:
+            declared = canonicalize(item.url if declared.startswith("/") else declared)
+            if in_scope(declared, self.crawler.spider.allowed_domains):
+                return declared
+        return item.key
+
+    def _archive_text(self, item: ArticlePage, record: ArticleRecord, text: str):
+        archive = getattr(self.crawler, "arsip_archive", None)
+        if archive is None or not record.record_id:
+            return
+        where = archive.write_conversion(refers_to=record.record_id, target_uri=item.url, text=text)
+        self.catalog.set_text_location(record.canonical_url, where["warc_file"], where["warc_offset"])
+
+    def _fail(self, item: ArticlePage, error: str):
+        report = getattr(self.crawler, "arsip_report", None)
+        if report is not None:
+            report.add_error(item.url, error)
+
+    def _count(self, key: str):
+        self.crawler.stats.inc_value(key)
+
+
+def _metadata(article) -> dict:
+    """Catalog fields from an extracted article; dates become ISO 8601 strings."""
+    data = article.to_dict() if hasattr(article, "to_dict") else {}
+
+    def pick(name):
+        value = getattr(article, name, None)
+        return data.get(name) if value is None else value
+
+    published = pick("published")
+    if isinstance(published, datetime):
+        published = published.isoformat()
+    tags = pick("tags") or []
+    return {"title": pick("title"), "category": pick("category"), "published": published,
+            "author": pick("author"), "tags": [str(t) for t in tags], "language": pick("language")}

@@ -1,0 +1,154 @@
+"""Run one crawl of one seed in this process, resumably, and judge how it ended.
+
+Each crawl has an id and its own Scrapy ``JOBDIR`` (``<coll>/jobs/<crawl-id>/``). An interrupted
+crawl (SIGINT/SIGTERM: Scrapy stops gracefully, in-flight requests finish, WARCs are closed) keeps
+its job directory, and the next ``arsip crawl`` of the seed resumes it; a crawl that finished or
+failed has its job directory removed, because a reused ``requests.seen`` would make later runs
+skip every URL (see PITFALLS). One crawl per collection at a time, enforced by a lock file.
+
+The reactor cannot be restarted, so :func:`run_crawl` may be called once per process; the
+scheduler runs each crawl as ``arsip crawl`` in a subprocess.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import secrets
+import shutil
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from archive.errors import CrawlError
+from crawler.report import EXIT_CODES, FAILED, INTERRUPTED, load_report, now_iso, report_path, write_report
+from crawler.seed import Seed
+from crawler.settings import CrawlOptions, build_settings, effective_seed
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CrawlResult:
+    """How a crawl ended: its report (as written) and the exit code it maps to."""
+
+    crawl_id: str
+    collection_dir: Path
+    report: dict
+    resumed_from: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CODES.get(self.report.get("outcome"), 1)
+
+    @property
+    def report_path(self) -> Path:
+        return report_path(self.collection_dir, self.crawl_id)
+
+
+def new_crawl_id() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
+
+
+class CollectionLock:
+    """An exclusive, non-blocking lock on ``<coll>/.crawl.lock`` for the duration of a crawl."""
+
+    def __init__(self, collection_dir: Path):
+        self.path = collection_dir / ".crawl.lock"
+
+    def __enter__(self):
+        self.handle = open(self.path, "a+")
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.handle.close()
+            raise CrawlError(f"another crawl of {self.path.parent} is running") from None
+        return self
+
+    def __exit__(self, *exc):
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        self.handle.close()
+
+
+def pick_crawl(collection_dir: Path, requested: str | None) -> tuple[str, str | None]:
+    """``(crawl_id, resumed_from)``: resume the interrupted crawl if there is one (under the
+    requested id when one is given), else start a new one."""
+    jobs = collection_dir / "jobs"
+    pending = []
+    for job in sorted(jobs.iterdir()) if jobs.is_dir() else []:
+        report = load_report(report_path(collection_dir, job.name))
+        if report and report.get("outcome") != INTERRUPTED:
+            shutil.rmtree(job, ignore_errors=True)  # finished, but died before cleaning up
+        elif job.is_dir():
+            pending.append(job.name)
+    if requested and requested in pending:
+        return requested, requested
+    if not pending:
+        return requested or new_crawl_id(), None
+    old = pending[-1]
+    if not requested or requested == old:
+        return old, old
+    (jobs / old).rename(jobs / requested)
+    previous = load_report(report_path(collection_dir, old))
+    if previous:
+        write_report(report_path(collection_dir, requested), {**previous, "crawl_id": requested})
+    return requested, old
+
+
+def run_crawl(seed: Seed, opts: CrawlOptions) -> CrawlResult:
+    """Crawl ``seed`` once (or resume its interrupted crawl) and return the result."""
+    seed = effective_seed(seed, opts)
+    collection = Path(opts.data_dir) / seed.name
+    collection.mkdir(parents=True, exist_ok=True)
+    with CollectionLock(collection):
+        crawl_id, resumed_from = pick_crawl(collection, opts.crawl_id)
+        if resumed_from:
+            logger.info("resuming interrupted crawl %s of %s", resumed_from, seed.name)
+        jobdir = collection / "jobs" / crawl_id
+        before = load_report(report_path(collection, crawl_id))
+        errors = _run_process(seed, opts, build_settings(seed, opts, collection, crawl_id, jobdir))
+        report = load_report(report_path(collection, crawl_id))
+        if report is None or report == before:
+            report = _startup_failure(seed, crawl_id, collection, errors)
+        if report.get("outcome") != INTERRUPTED:
+            shutil.rmtree(jobdir, ignore_errors=True)
+    return CrawlResult(crawl_id, collection, report, resumed_from)
+
+
+def _run_process(seed: Seed, opts: CrawlOptions, settings: dict) -> list[str]:
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler.spiders.news import NewsSpider
+
+    settings["LOG_INSTALL_ROOT_HANDLER"] = False
+    process = CrawlerProcess(settings)
+    _quiet_scrapy()
+    errors: list[str] = []
+    since = opts.since.isoformat() if opts.since else None
+    deferred = process.crawl(NewsSpider, seed=seed, full=opts.full, since=since)
+    deferred.addErrback(lambda failure: errors.append(f"{failure.type.__name__}: {failure.getErrorMessage()}"))
+    process.start()
+    return errors
+
+
+def _quiet_scrapy():
+    """Scrapy logs every request at DEBUG; keep its warnings unless arsip runs with -v."""
+    verbose = logging.getLogger().getEffectiveLevel() <= logging.DEBUG
+    logging.getLogger("scrapy").setLevel(logging.DEBUG if verbose else logging.WARNING)
+    if not logging.getLogger().handlers:  # used as a library: still say what happens
+        logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _startup_failure(seed: Seed, crawl_id: str, collection: Path, errors: list[str]) -> dict:
+    """The report of a crawl whose spider never closed (it failed to start)."""
+    report = {"crawl_id": crawl_id, "seed": seed.name, "seed_file": seed.path, "started": now_iso(),
+              "finished": now_iso(), "duration": 0.0, "finish_reason": "startup_failed", "outcome": FAILED,
+              "runs": 1, "pages": 0, "pages_by_status": {},
+              "articles": {"new": 0, "changed": 0, "unchanged": 0, "skipped": 0, "total": 0},
+              "warc_bytes": 0, "warc_files": [],
+              "errors": [{"url": seed.start_urls[0] if seed.start_urls else "", "error": e}
+                         for e in errors or ["the crawl did not start"]]}
+    write_report(report_path(collection, crawl_id), report)
+    return report

@@ -1,0 +1,124 @@
+"""Scrapy settings for one crawl, built from a seed and the command line's overrides.
+
+Politeness is the default (robots.txt, AutoThrottle, a per-site delay and concurrency, a
+User-Agent that names arsip and a contact URL); the seed or ``--delay``/``--concurrency`` relax it.
+Scrapy's remote-control and telnet consoles are always off: a headless service must not open
+ports that execute code.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+from crawler.seed import Seed
+
+MAX_PAGE_BYTES = 32 * 1024 * 1024  # after decompression too (HttpCompressionMiddleware honours it)
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+
+
+@dataclass(frozen=True)
+class CrawlOptions:
+    """Per-run choices from the command line (or the scheduler); None keeps the seed's value."""
+
+    data_dir: Path = Path("data")
+    crawl_id: str | None = None
+    full: bool = False
+    since: datetime | None = None
+    max_articles: int | None = None
+    delay: float | None = None
+    concurrency: int | None = None
+    allow_private_networks: bool = False
+    warc: bool = True
+    progress: str = "auto"  # auto | tty | log | off
+
+
+def arsip_version() -> str:
+    try:
+        return importlib.metadata.version("arsip")
+    except importlib.metadata.PackageNotFoundError:
+        return "0"
+
+
+def user_agent(seed: Seed) -> str:
+    """``arsip/<version> (+<contact_url>)`` unless the seed names its own."""
+    return seed.politeness.user_agent or f"arsip/{arsip_version()} (+{seed.politeness.contact_url})"
+
+
+def effective_seed(seed: Seed, opts: CrawlOptions) -> Seed:
+    """The seed with the run's overrides applied (delay, concurrency, limits, private networks)."""
+    pol = seed.politeness
+    if opts.delay is not None:
+        pol = replace(pol, delay=opts.delay)
+    if opts.concurrency is not None:
+        pol = replace(pol, concurrency=opts.concurrency)
+    return replace(seed, politeness=pol,
+                   max_articles=opts.max_articles if opts.max_articles is not None else seed.max_articles,
+                   allow_private_networks=seed.allow_private_networks or opts.allow_private_networks)
+
+
+def build_settings(seed: Seed, opts: CrawlOptions, collection_dir: Path, crawl_id: str,
+                   jobdir: Path | None) -> dict:
+    """The complete settings dict for :class:`scrapy.crawler.CrawlerProcess`."""
+    pol = seed.politeness
+    settings = {
+        "BOT_NAME": "arsip",
+        "USER_AGENT": user_agent(seed),
+        "ROBOTSTXT_OBEY": pol.obey_robots,
+        "DOWNLOAD_DELAY": pol.delay,
+        "CONCURRENT_REQUESTS": max(16, pol.concurrency),
+        "CONCURRENT_REQUESTS_PER_DOMAIN": pol.concurrency,
+        "AUTOTHROTTLE_ENABLED": pol.autothrottle,
+        "AUTOTHROTTLE_START_DELAY": max(pol.delay, 1.0),
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": max(1.0, pol.concurrency / 2),
+        "REMOTE_CONTROL_ENABLED": False,
+        "TELNETCONSOLE_ENABLED": False,
+        "COOKIES_ENABLED": False,
+        "DOWNLOAD_MAXSIZE": MAX_PAGE_BYTES,
+        "DOWNLOAD_WARNSIZE": MAX_PAGE_BYTES // 4,
+        "DOWNLOAD_TIMEOUT": 60,
+        "RETRY_TIMES": 5,
+        "RETRY_HTTP_CODES": RETRY_HTTP_CODES,
+        # Local seeds (delay 0) retry fast; open-web seeds back off from a second upwards.
+        "ARSIP_RETRY_BACKOFF_BASE": min(1.0, max(0.1, pol.delay)),
+        "REDIRECT_MAX_TIMES": 10,
+        "LOGSTATS_INTERVAL": 0,
+        "JOBDIR": str(jobdir) if jobdir else None,
+        "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",
+        "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
+        "DOWNLOADER_MIDDLEWARES": {
+            "crawler.safety.PrivateAddressMiddleware": 50,
+            "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+            "crawler.retry.BackoffRetryMiddleware": 550,
+        },
+        "ITEM_PIPELINES": {"crawler.pipelines.ArticlePipeline": 300},
+        "EXTENSIONS": {"crawler.report.CrawlReport": 10, "crawler.progress.Progress": 20},
+        "ARSIP_ALLOW_PRIVATE_NETWORKS": seed.allow_private_networks,
+        "ARSIP_COLLECTION_DIR": str(collection_dir),
+        "ARSIP_CRAWL_ID": crawl_id,
+        "ARSIP_PROGRESS": opts.progress,
+    }
+    if opts.warc:
+        merge(settings, _capture(seed, collection_dir, crawl_id))
+    return settings
+
+
+def _capture(seed: Seed, collection_dir: Path, crawl_id: str) -> dict:
+    from crawler.capture import capture_settings
+
+    info = {"software": f"arsip/{arsip_version()}", "seed": seed.name, "crawl-id": crawl_id,
+            "seed-file": seed.path or "", "start-urls": " ".join(seed.start_urls),
+            "robots": "obey" if seed.politeness.obey_robots else "ignore",
+            "http-header-user-agent": user_agent(seed)}
+    return capture_settings(collection_dir, prefix=seed.name, warcinfo=info)
+
+
+def merge(settings: dict, extra: dict):
+    """Merge ``extra`` into ``settings``; component dicts (middlewares, extensions) are combined."""
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(settings.get(key), dict):
+            settings[key] = {**settings[key], **value}
+        else:
+            settings[key] = value

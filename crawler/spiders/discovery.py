@@ -1,0 +1,125 @@
+"""Reading what a site says about its articles: robots.txt, sitemaps, feeds, dates, page signals.
+
+Pure functions over bytes, so they are tested without a crawl. XML is parsed without entity
+expansion and without network access (no billion-laughs, no XXE): Scrapy's :class:`Sitemap` for
+sitemaps, an lxml parser configured the same way for feeds.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from lxml import etree
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+
+ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle",
+                 "opinionnewsarticle", "blogposting", "backgroundnewsarticle"}
+TYPE_RE = re.compile(r'"@type"\s*:\s*(\[[^\]]*\]|"[^"]*")')
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One URL a sitemap or feed names, with the date it gives (ISO 8601 UTC) if any."""
+
+    url: str
+    lastmod: str | None = None
+
+
+def iso_utc(value: str | None) -> str | None:
+    """Normalise a W3C/ISO 8601 or RFC 822 date to ``YYYY-mm-ddTHH:MM:SSZ``; None if unparseable."""
+    if not value or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError):
+            return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def robots_sitemaps(body: bytes, base_url: str) -> list[str]:
+    """The ``Sitemap:`` URLs of a robots.txt."""
+    return list(sitemap_urls_from_robots(body, base_url=base_url))
+
+
+def parse_sitemap(body: bytes, max_size: int = 0) -> tuple[str, list[Entry]]:
+    """``("sitemapindex" | "urlset" | "", entries)`` for a sitemap, gzipped or not."""
+    if body[:2] == b"\x1f\x8b":
+        body = gunzip(body, max_size=max_size)
+    try:
+        sitemap = Sitemap(body)
+    except (etree.XMLSyntaxError, StopIteration):
+        return "", []
+    entries = [Entry(d["loc"], iso_utc(d.get("lastmod"))) for d in sitemap if d.get("loc")]
+    return sitemap.type, entries
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False,
+                           remove_comments=True, remove_pis=True)
+
+
+def parse_feed(body: bytes) -> list[Entry]:
+    """Items of an RSS 2.0 / RSS 1.0 / Atom feed with their newest date (updated over published)."""
+    try:
+        root = etree.fromstring(body, _parser())
+    except etree.XMLSyntaxError:
+        return []
+    if root is None:
+        return []
+    entries = []
+    for item in root.xpath("//*[local-name()='item' or local-name()='entry']"):
+        url = _feed_link(item)
+        if url:
+            dates = [iso_utc(d) for d in item.xpath(
+                "*[local-name()='updated' or local-name()='modified' or local-name()='pubDate' or "
+                "local-name()='published' or local-name()='date']/text()")]
+            entries.append(Entry(url, max((d for d in dates if d), default=None)))
+    return entries
+
+
+def _feed_link(item) -> str | None:
+    for link in item.xpath("*[local-name()='link']"):
+        href = link.get("href")
+        if href and link.get("rel", "alternate") == "alternate":
+            return href.strip()
+        if not href and link.text and link.text.strip():
+            return link.text.strip()
+    return None
+
+
+def is_article_page(response) -> bool:
+    """Page signals of an article: ``og:type=article``, JSON-LD ``NewsArticle`` (or kin), or the
+    WordPress ``single-post`` body class."""
+    og = response.css('meta[property="og:type"]::attr(content)').get("")
+    if og.strip().lower() == "article":
+        return True
+    if "single-post" in response.css("body::attr(class)").get("").split():
+        return True
+    for script in response.css('script[type="application/ld+json"]::text').getall():
+        for match in TYPE_RE.finditer(script):
+            try:
+                types = json.loads(match.group(1))
+            except ValueError:
+                continue
+            types = types if isinstance(types, list) else [types]
+            if any(str(t).lower() in ARTICLE_TYPES for t in types):
+                return True
+    return False
+
+
+def feed_links(response) -> list[str]:
+    """RSS/Atom feeds a page advertises, comment feeds excluded."""
+    hrefs = response.css('link[rel="alternate"][type*="rss"]::attr(href), '
+                         'link[rel="alternate"][type*="atom"]::attr(href)').getall()
+    return [response.urljoin(h) for h in hrefs if "comments" not in h]

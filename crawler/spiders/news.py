@@ -1,0 +1,242 @@
+"""One generic spider for WordPress-style news sites, driven entirely by a seed.
+
+Discovery: sitemaps (named by the seed, else from robots.txt, else ``/sitemap.xml``), RSS/Atom
+feeds (named, else advertised by the home page), the start pages, category archives with bounded
+``/page/N/`` pagination, and links inside articles. Every URL is canonicalised and scoped before it
+is requested, and each article is decided once per crawl: fetched when new, when a sitemap or feed
+date says it changed, conditionally when nothing dates it, or skipped as already archived.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from scrapy import Request, Spider
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from archive.catalog import Catalog
+from crawler.pipelines import ArticlePage, utc_now
+from crawler.safety import PrivateAddressRefused
+from crawler.spiders import discovery
+from crawler.urls import ARTICLE, CANDIDATE, LISTING, PAGE_RE, canonicalize, classify, in_scope, page_number
+
+PRIO_DISCOVERY, PRIO_ARTICLE, PRIO_LISTING = 20, 10, 0
+
+
+class NewsSpider(Spider):
+    """Crawl one seed. ``full`` refetches everything; ``since`` (ISO date) skips older entries."""
+
+    name = "news"
+
+    def __init__(self, seed, full: bool = False, since: str | None = None, **kwargs):
+        super().__init__(name=seed.name, **kwargs)
+        self.seed = seed
+        self.allowed_domains = list(seed.allowed_domains)
+        self.pattern = re.compile(seed.article_pattern) if seed.article_pattern else None
+        self.full, self.since = full, discovery.iso_utc(since) if since else None
+        self.budget = seed.max_articles or None
+        self.scheduled: set[str] = set()
+        self.catalog: Catalog | None = None
+        self.known: dict[str, str | None] = {}
+        self.feeds_found = bool(seed.feeds)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.catalog = Catalog.for_collection(crawler.settings["ARSIP_COLLECTION_DIR"])
+        spider.known = spider.catalog.known()
+        return spider
+
+    def closed(self, reason):
+        if self.catalog is not None:
+            self.catalog.close()
+
+    async def start(self):
+        for url in self.seed.sitemaps:
+            yield self._request(url, self.parse_sitemap, PRIO_DISCOVERY)
+        for url in self.seed.feeds:
+            yield self._request(url, self.parse_feed, PRIO_DISCOVERY)
+        if not self.seed.sitemaps:
+            for root in sorted({_root(u) for u in self.seed.start_urls}):
+                yield self._request(root + "robots.txt", self.parse_robots, PRIO_DISCOVERY, arsip_optional=True)
+        for url in self.seed.start_urls:
+            yield self._request(canonicalize(url), self.parse_listing, PRIO_LISTING, arsip_home=True)
+
+    def _request(self, url, callback, priority, **meta) -> Request:
+        return Request(url, callback=callback, errback=self.on_error, priority=priority, meta=meta)
+
+    # -- discovery ---------------------------------------------------------------------------
+    def parse_robots(self, response):
+        sitemaps = [u for u in discovery.robots_sitemaps(response.body, response.url)
+                    if in_scope(u, self.allowed_domains)]
+        for url in sitemaps or [_root(response.url) + "sitemap.xml"]:
+            yield self._request(url, self.parse_sitemap, PRIO_DISCOVERY, arsip_optional=not sitemaps)
+
+    def parse_sitemap(self, response):
+        kind, entries = discovery.parse_sitemap(response.body, self.settings.getint("DOWNLOAD_MAXSIZE"))
+        self.crawler.stats.inc_value("arsip/discovery/sitemaps")
+        for entry in entries:
+            url = response.urljoin(entry.url)
+            if kind == "sitemapindex":
+                if in_scope(url, self.allowed_domains):
+                    yield self._request(url, self.parse_sitemap, PRIO_DISCOVERY)
+            elif request := self.consider(url, entry.lastmod, "sitemap"):
+                yield request
+
+    def parse_feed(self, response):
+        self.crawler.stats.inc_value("arsip/discovery/feeds")
+        for entry in discovery.parse_feed(response.body):
+            if request := self.consider(response.urljoin(entry.url), entry.lastmod, "feed"):
+                yield request
+
+    def parse_listing(self, response):
+        """Home and category archives: queue their articles, then their next pages."""
+        if not isinstance(response, TextResponse):
+            return
+        if self._is_article(response):
+            yield from self.parse_article(response)
+            return
+        if response.meta.get("arsip_home") and not self.feeds_found:
+            for url in [u for u in discovery.feed_links(response) if in_scope(u, self.allowed_domains)][:1]:
+                self.feeds_found = True
+                yield self._request(url, self.parse_feed, PRIO_DISCOVERY)
+        source = "home" if response.meta.get("arsip_home") else "link"
+        fresh, listings = 0, []
+        for link in self._links(response):
+            verdict = classify(link, self.pattern, self.seed.max_pagination_depth)
+            if verdict == LISTING:
+                listings.append(link)
+            elif verdict in (ARTICLE, CANDIDATE) and (request := self.consider(link, None, source)):
+                fresh += 1
+                yield request
+        for link in listings:
+            if not self._stop_paging(response.url, link, fresh):
+                yield self._request(link, self.parse_listing, PRIO_LISTING)
+
+    def _stop_paging(self, current: str, link: str, fresh: int) -> bool:
+        """Past the article budget follow nothing; in an incremental crawl, stop paging an
+        archive once a page of it brought nothing new (sitemaps still cover the rest)."""
+        if self.budget is not None and self.budget <= 0:
+            return True
+        if self.full or not self.known or fresh:
+            return False
+        return _archive_base(link) == _archive_base(current) and page_number(link) > page_number(current)
+
+    # -- articles ----------------------------------------------------------------------------
+    def parse_article(self, response):
+        key = response.meta.get("arsip_key") or canonicalize(response.url)
+        if response.status == 304:
+            yield ArticlePage(url=response.url, key=key, status=304, fetched_at=utc_now())
+            return
+        if not isinstance(response, TextResponse) or not self._is_article(response):
+            self.crawler.stats.inc_value("arsip/pages/not_article")
+            return
+        yield ArticlePage(url=response.url, key=key, status=response.status, body=response.body,
+                          headers=_headers(response), capture=response.meta.get("arsip_capture"),
+                          fetched_at=utc_now())
+        for link in self._links(response):
+            verdict = classify(link, self.pattern, self.seed.max_pagination_depth)
+            if verdict == LISTING and not self._stop_paging(response.url, link, 1):
+                yield self._request(link, self.parse_listing, PRIO_LISTING)
+            elif verdict in (ARTICLE, CANDIDATE) and (request := self.consider(link, None, "link")):
+                yield request
+
+    def _is_article(self, response) -> bool:
+        if self.pattern is not None:
+            return bool(self.pattern.search(urlsplit(canonicalize(response.url)).path))
+        return discovery.is_article_page(response)
+
+    def _links(self, response):
+        for href in response.css("a::attr(href)").getall():
+            if href.startswith(("mailto:", "javascript:", "tel:", "#")):
+                continue
+            url = canonicalize(response.urljoin(href))
+            if in_scope(url, self.allowed_domains):
+                yield url
+
+    def consider(self, url: str, lastmod: str | None, source: str) -> Request | None:
+        """The request for a possible article, or None when it is out of scope, not an article,
+        already decided in this crawl, unchanged since it was archived, or over a bound."""
+        key = canonicalize(url)
+        if not in_scope(key, self.allowed_domains):
+            return None
+        if lastmod:
+            self.catalog.note_lastmod(key, lastmod)
+        if key in self.scheduled or classify(key, self.pattern, self.seed.max_pagination_depth) not in (
+                ARTICLE, CANDIDATE):
+            return None
+        why = self._why_fetch(key, lastmod, source)
+        if why in ("unchanged", "since") or (why and self.budget is not None and self.budget <= 0):
+            self.crawler.stats.inc_value(f"arsip/skip/{why if why in ('unchanged', 'since') else 'budget'}")
+            return None
+        self.scheduled.add(key)
+        if self.budget is not None:
+            self.budget -= 1
+        self.crawler.stats.inc_value(f"arsip/fetch/{why}")
+        meta = {"arsip_key": key, "arsip_reason": why}
+        if why == "conditional":
+            meta.update(arsip_conditional=True, handle_httpstatus_list=[304])
+        return Request(key, callback=self.parse_article, errback=self.on_error, priority=PRIO_ARTICLE, meta=meta)
+
+    def _why_fetch(self, key: str, lastmod: str | None, source: str) -> str:
+        if self.since and lastmod and lastmod < self.since:
+            return "since"
+        if key not in self.known:
+            return "new"
+        if self.full:
+            return "full"
+        stored = self.known[key]
+        if lastmod and (stored is None or lastmod > stored):
+            return "changed"
+        if stored is None and not lastmod and source in ("feed", "home"):
+            return "conditional"  # nothing dates it: let the server say (304 = unchanged)
+        return "unchanged"
+
+    # -- failures ----------------------------------------------------------------------------
+    def on_error(self, failure):
+        """Every failed request ends here: robots and offsite refusals are counted, the rest
+        reported with their URL; a missing robots.txt falls back to ``/sitemap.xml``."""
+        request = failure.request
+        error = _describe(failure)
+        if request.meta.get("arsip_optional"):
+            if request.callback == self.parse_robots:
+                yield self._request(_root(request.url) + "sitemap.xml", self.parse_sitemap, PRIO_DISCOVERY,
+                                    arsip_optional=True)
+            return
+        if error is None:
+            return
+        report = getattr(self.crawler, "arsip_report", None)
+        if report is not None:
+            report.add_error(request.url, error)
+        self.logger.warning("failed %s: %s", request.url, error)
+
+
+def _describe(failure) -> str | None:
+    """One line for the report, or None for refusals that are policy, not failures."""
+    if failure.check(HttpError):
+        response = failure.value.response
+        return f"HTTP {response.status}"
+    if failure.check(PrivateAddressRefused):
+        return str(failure.value)
+    if failure.check(IgnoreRequest):
+        message = str(failure.value)
+        if "robots.txt" in message or "offsite" in message:
+            return None
+        return message or "ignored"
+    return f"{failure.type.__name__}: {failure.getErrorMessage()}"
+
+
+def _root(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/"
+
+
+def _archive_base(url: str) -> str:
+    return PAGE_RE.sub("/", urlsplit(url).path)
+
+
+def _headers(response) -> dict[str, str]:
+    return {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}

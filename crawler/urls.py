@@ -1,0 +1,97 @@
+"""URL identity and scope: one canonical form per article, and a verdict on every discovered link.
+
+The canonical form is what the catalog keys on and what ``hash16`` is computed from (SPEC §2), so
+two spellings of one article (tracking parameters, ``?amp``, a missing trailing slash, a fragment)
+must map to the same string. Links are classified without fetching them, which is what keeps
+calendar, tag and search archives (crawler traps) out of a crawl.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url
+
+TRACKING_PARAMS = frozenset({
+    "fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid", "_ga", "_gl",
+    "amp", "output", "ref_src", "share", "replytocom", "wt.mc_id", "cmpid", "ncid", "spm",
+})
+TRACKING_PREFIXES = ("utm_", "hsa_", "pk_", "mtm_")
+SKIP_EXTENSIONS = frozenset(
+    "jpg jpeg png gif webp svg ico bmp tif tiff avif mp3 mp4 m4a wav ogg webm mov avi pdf zip gz "
+    "rar 7z tar doc docx xls xlsx ppt pptx css js json woff woff2 ttf eot exe dmg apk".split())
+# WordPress archives that multiply without adding articles: tags, authors, feeds, search, comments,
+# admin, attachments, embeds and date archives (the calendar trap).
+TRAP_RE = re.compile(
+    r"/(tag|author|feed|search|comments?|trackback|embed|attachment|wp-admin|wp-json|wp-includes|"
+    r"wp-content|wp-login\.php|xmlrpc\.php)(/|$)|/comment-page-\d+|^/\d{4}(/\d{1,2}){0,2}/(page/\d+/)?$")
+LISTING_RE = re.compile(r"^/((category|kategori|rubrik)/[^?#]+?/)?(page/(?P<page>\d+)/)?$")
+PAGE_RE = re.compile(r"/page/(\d+)/$")
+
+ARTICLE, CANDIDATE, LISTING, SKIP = "article", "candidate", "listing", "skip"
+
+
+def canonicalize(url: str) -> str:
+    """The canonical form of ``url``: no fragment, no tracking or AMP parameters, sorted query,
+    lower-case host without default port, and a trailing slash on extension-less paths (the
+    WordPress permalink convention, so ``/slug`` and ``/slug/`` are one article)."""
+    parts = urlsplit(canonicalize_url(url.strip(), keep_fragments=False))
+    host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    port = parts.port
+    if port and not ((parts.scheme == "http" and port == 80) or (parts.scheme == "https" and port == 443)):
+        host = f"{host}:{port}"
+    path = re.sub(r"/{2,}", "/", parts.path or "/")
+    path = re.sub(r"/amp/?$", "/", path)
+    last = path.rsplit("/", 1)[-1]
+    if last and "." not in last:
+        path += "/"
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _tracking(k)]
+    return urlunsplit((parts.scheme, host, path, urlencode(query), ""))
+
+
+def _tracking(key: str) -> bool:
+    key = key.lower()
+    return key in TRACKING_PARAMS or key.startswith(TRACKING_PREFIXES)
+
+
+def url_hash16(canonical_url: str) -> str:
+    """First 16 hex digits of the SHA-256 of a canonical URL (the ``<hash16>`` of text files)."""
+    return hashlib.sha256(canonical_url.encode("utf-8")).hexdigest()[:16]
+
+
+def in_scope(url: str, allowed_domains) -> bool:
+    """True when ``url`` is http(s) on one of ``allowed_domains`` or a subdomain of one."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return False
+    host = parts.hostname.lower()
+    return any(host == d.lower() or host.endswith("." + d.lower()) for d in allowed_domains)
+
+
+def page_number(url: str) -> int:
+    """The ``N`` of a ``/page/N/`` pagination URL, 1 for any other URL."""
+    match = PAGE_RE.search(urlsplit(url).path)
+    return int(match.group(1)) if match else 1
+
+
+def classify(url: str, article_pattern: re.Pattern | None = None, max_page: int = 50) -> str:
+    """Verdict on a canonical link: ``article`` (matches the seed's pattern), ``listing`` (home or
+    category archive within the pagination bound), ``candidate`` (maybe an article: no pattern to
+    tell, the page signals will) or ``skip``."""
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    if "." in last and last.rsplit(".", 1)[-1].lower() in SKIP_EXTENSIONS:
+        return SKIP
+    if TRAP_RE.search(path) or "s" in dict(parse_qsl(parts.query)) or "p" in dict(parse_qsl(parts.query)):
+        return SKIP
+    listing = LISTING_RE.match(path)
+    if listing and not parts.query:
+        return LISTING if int(listing.group("page") or 1) <= max_page else SKIP
+    if article_pattern is not None:
+        return ARTICLE if article_pattern.search(path) else SKIP
+    return CANDIDATE if not parts.query else SKIP
