@@ -139,9 +139,11 @@ def scan(path: str | Path, errors: list[str]) -> Iterator[RecordInfo]:
             for info in _scan_from(path, pos):
                 pos = info.offset + info.length
                 yield info
+            if _has_trailing_data(path, pos):
+                raise WarcError(f"the data after offset {pos} is not a whole record (truncated file?)")
             return
         except Exception as exc:  # noqa: BLE001 - any read error: report it, resync, carry on
-            errors.append(f"{os.path.basename(path)}: damaged data after offset {pos}: {exc}")
+            errors.append(f"{os.path.basename(path)}: damaged data after offset {pos}: {_short(exc)}")
             log.warning("%s", errors[-1])
             nxt = _next_record_start(path, pos + 1)
             if nxt is None:
@@ -149,11 +151,25 @@ def scan(path: str | Path, errors: list[str]) -> Iterator[RecordInfo]:
             pos = nxt
 
 
+def _has_trailing_data(path: str, pos: int) -> bool:
+    with open(path, "rb") as fh:
+        fh.seek(pos)
+        return bool(fh.read(1 << 16).strip())
+
+
+def _short(exc: Exception) -> str:
+    """An error message fit for one log line: damaged bytes would otherwise be printed raw."""
+    text = str(exc).split("\n", 1)[0]
+    return "".join(ch if ch.isprintable() and ord(ch) < 128 else "?" for ch in text)[:120]
+
+
 def _scan_from(path: str, start: int) -> Iterator[RecordInfo]:
     with open(path, "rb") as fh:
         fh.seek(start)
         it = ArchiveIterator(fh)
         for record in it:
+            if not record.rec_type:
+                raise WarcError(f"unreadable record at offset {it.offset} (truncated?)")
             rh, http = record.rec_headers, record.http_headers
             info = RecordInfo(record.rec_type, rh.get_header("WARC-Target-URI", ""), rh.get_header("WARC-Date", ""),
                               0, 0, digest=rh.get_header("WARC-Payload-Digest", ""))
@@ -163,7 +179,11 @@ def _scan_from(path: str, start: int) -> Iterator[RecordInfo]:
             if record.rec_type == "revisit":
                 info.refers_to = (rh.get_header("WARC-Refers-To-Target-URI", info.url),
                                   rh.get_header("WARC-Refers-To-Date", ""))
-            it.read_to_end(record)  # reading through checks the gzip member is whole
+            while record.raw_stream.read(1 << 16):  # reading through checks the gzip member is whole
+                pass
+            if getattr(record.raw_stream, "limit", 0) > 0:
+                raise WarcError(f"record of {info.url or info.rec_type} is truncated")
+            it.read_to_end(record)
             info.offset, info.length = it.get_record_offset(), it.get_record_length()
             yield info
 

@@ -1,0 +1,83 @@
+"""``arsip export``: clean text, articles.jsonl, CSV or WACZ from a collection or any WARC files."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from archive.errors import ArsipError
+
+log = logging.getLogger(__name__)
+FORMATS = ("text", "jsonl", "csv", "wacz")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("warcs", nargs="*", metavar="WARC", help="WARC files or folders (instead of a collection)")
+    parser.add_argument("--data", default="./data", help="data directory (default: ./data)")
+    parser.add_argument("--collection", "-c", help="export this collection of the data directory")
+    parser.add_argument("--out", required=True, help="output folder (text files, articles.jsonl, ...)")
+    parser.add_argument("--format", default="text", choices=FORMATS,
+                        help="text (default) and jsonl: text files + articles.jsonl; csv or wacz: those too")
+    parser.add_argument("--since", help="published (else captured) on or after this ISO date")
+    parser.add_argument("--until", help="published (else captured) on or before this ISO date")
+    parser.add_argument("--category", help="only this category (as the site names it)")
+    parser.add_argument("--url-prefix", help="only URLs starting with this")
+    parser.add_argument("--seed", help="seed file whose extraction hints and article pattern apply")
+    parser.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (default: 1)")
+
+
+def _sources(args) -> tuple[list[Path], Path | None]:
+    """The WARC files to read, and the catalog whose ordinals name the files."""
+    if args.warcs and args.collection:
+        raise ArsipError("give a --collection or WARC files, not both")
+    if args.collection:
+        from archive.collection import Collection
+
+        coll = Collection(args.data, args.collection)
+        paths = sorted((coll.dir / "warcs").glob("*.warc.gz")) + sorted((coll.dir / "warcs").glob("*.warc"))
+        return paths, coll.dir / "catalog.sqlite"
+    if not args.warcs:
+        raise ArsipError("nothing to export: give --collection NAME or WARC files")
+    paths = []
+    for name in args.warcs:
+        path = Path(name)
+        if path.is_dir():
+            paths += sorted(p for p in path.rglob("*") if p.name.endswith((".warc", ".warc.gz")))
+        elif path.is_file():
+            paths.append(path)
+        else:
+            raise ArsipError(f"no such WARC file: {name}")
+    return paths, None
+
+
+def _seed(args):
+    from crawler.seed import load_seed
+
+    if args.seed:
+        return load_seed(args.seed)
+    default = Path("seeds") / f"{args.collection}.toml"
+    return load_seed(default) if args.collection and default.is_file() else None
+
+
+def run(args: argparse.Namespace) -> int:
+    from archive.export import ExportOptions, run_export
+
+    if args.jobs < 1:
+        raise ArsipError("--jobs must be 1 or more")
+    paths, catalog = _sources(args)
+    seed = _seed(args)
+    opts = ExportOptions(out=Path(args.out), fmt=args.format, since=args.since, until=args.until,
+                         category=args.category, url_prefix=args.url_prefix, jobs=args.jobs,
+                         hints=seed.hints if seed else None, article_pattern=seed.article_pattern if seed else None,
+                         catalog=catalog, progress=sys.stderr.isatty(), wacz_name=args.collection or "export")
+    report = run_export(paths, opts)
+    for error in report.errors:
+        print(f"arsip export: warning: {error}", file=sys.stderr)
+    print(f"arsip export: {report.articles} articles from {report.captures} pages in {len(paths)} WARC file(s): "
+          f"{report.new} new, {report.changed} changed, {report.unchanged} unchanged "
+          f"({report.pages_per_second:.1f} pages/s) -> {opts.out}", flush=True)
+    for output in report.outputs:
+        print(f"  {output}")
+    return 1 if report.errors else 0
