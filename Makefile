@@ -21,11 +21,19 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 venv: $(VENV)/.installed
 
+# pywb pins its own dependencies, so the WARC interop tests get it in a venv of its own.
+PYWB_VENV ?= .venv-pywb
+$(PYWB_VENV)/.installed:
+	$(PYTHON) -m venv $(PYWB_VENV)
+	$(PYWB_VENV)/bin/pip install -q --upgrade pip
+	$(PYWB_VENV)/bin/pip install -q 'pywb==2.10.0'
+	touch $@
+
 demo: $(VENV)/.installed
 	$(BIN)/arsip demo --data $(DATA)
 
-test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -q
+test: $(VENV)/.installed-test $(PYWB_VENV)/.installed
+	ARSIP_REQUIRE_PYWB=1 $(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check crawler archive scheduler.py tests bench
