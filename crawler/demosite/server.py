@@ -1,0 +1,209 @@
+"""Serving the demo site with aiohttp in a background thread: gzip, ETag/Last-Modified/304, chunking.
+
+:class:`RunningSite` is what :func:`crawler.demosite.start_site` returns. Its content can be
+reconfigured while it runs (same port, same URLs), which is what incremental-crawl tests need.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from datetime import UTC
+from email.utils import format_datetime, parsedate_to_datetime
+
+from aiohttp import web
+
+from . import faults as fx
+from .config import Faults, SiteConfig
+from .generate import build_corpus
+from .pages import Page, Pages
+
+log = logging.getLogger(__name__)
+CHUNK = 8192
+SMALL_PAGE = b"<!DOCTYPE html><html><head><meta charset=\"UTF-8\"><title>Lambat</title></head><body><p>Halaman lambat.</p></body></html>\n"
+
+
+class RunningSite:
+    """The demo site served on ``host``; ``url``, ``corpus``, ``requests_log``; a context manager."""
+
+    def __init__(self, config: SiteConfig, host: str = "127.0.0.1", port: int = 0):
+        self.host, self.port = host, port
+        self.requests_log: list[tuple[str, str, int]] = []
+        self._config = config
+        self._state: tuple | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+        self._corpus = None
+
+    @property
+    def url(self) -> str:
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
+        return f"http://[{host}]:{self.port}/" if ":" in host else f"http://{host}:{self.port}/"
+
+    @property
+    def config(self) -> SiteConfig:
+        return self._state[0]
+
+    @property
+    def corpus(self):
+        return self._state[1].corpus
+
+    def start(self) -> RunningSite:
+        """Bind and serve in a daemon thread; returns once the port is known."""
+        self._corpus = build_corpus(self._config)
+        ready = threading.Event()
+        self._thread = threading.Thread(target=self._serve, args=(ready,), name="demosite", daemon=True)
+        self._thread.start()
+        ready.wait()
+        if self._error is not None:
+            raise self._error
+        log.info("demo site serving %s (%d articles)", self.url, len(self.corpus))
+        return self
+
+    def reconfigure(self, **changes) -> None:
+        """Change ``added``, ``changed`` (absolute values), ``faults``... in place, same URL."""
+        config, pages, picker = self._state
+        new = config.with_changes(**changes)
+        if new.content_key() != config.content_key():
+            pages = Pages(build_corpus(new), self.url)
+        if new.faults != config.faults:
+            picker = fx.FaultPicker(new.faults)
+        self._state = (new, pages, picker)
+
+    def set_faults(self, faults: Faults) -> None:
+        self.reconfigure(faults=faults)
+
+    def stop(self) -> None:
+        """Stop serving and wait for the thread to finish."""
+        if self._loop is not None and self._thread is not None and self._thread.is_alive():
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=10)
+
+    def __enter__(self) -> RunningSite:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def _serve(self, ready: threading.Event) -> None:
+        loop = self._loop = asyncio.new_event_loop()
+        try:
+            runner = loop.run_until_complete(self._open())
+        except BaseException as exc:  # reported to start() in the caller's thread
+            self._error = exc
+            ready.set()
+            loop.close()
+            return
+        ready.set()
+        try:
+            loop.run_forever()
+        finally:
+            loop.run_until_complete(runner.cleanup())
+            loop.close()
+
+    async def _open(self) -> web.AppRunner:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._handle)
+        runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
+        await runner.setup()
+        site = web.TCPSite(runner, self.host, self.port, backlog=1024)
+        await site.start()
+        self.port = runner.addresses[0][1]
+        self._state = (self._config, Pages(self._corpus, self.url), fx.FaultPicker(self._config.faults))
+        return runner
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        status = 0  # stays 0 when the connection is dropped
+        try:
+            response = await self._respond(request, *self._state)
+            status = response.status
+            return response
+        finally:
+            self.requests_log.append((request.method, request.path_qs, status))
+
+    async def _respond(self, request: web.Request, config: SiteConfig, pages: Pages, picker) -> web.StreamResponse:
+        if request.method not in ("GET", "HEAD"):
+            return web.Response(status=405, headers={"Allow": "GET, HEAD"})
+        outcome = picker.pick(request.path_qs)
+        if outcome in (503, 500):
+            return await send(request, fx.error_page(outcome, config.faults))
+        if outcome == fx.SLOW:
+            await asyncio.sleep(config.faults.slow_seconds)
+        if request.path.startswith("/fault/"):
+            return await self._fault(request, config, pages)
+        page = pages.get(request.path, request.query_string)
+        if outcome == fx.DROP:
+            return await fx.drop_connection(request, page)
+        return await send(request, page)
+
+    async def _fault(self, request: web.Request, config: SiteConfig, pages: Pages) -> web.StreamResponse:
+        result = fx.fault_route(pages, config.faults, request.path)
+        if result is None:
+            return await send(request, pages.not_found(request.path))
+        if isinstance(result, Page):
+            return await send(request, result)
+        if result == fx.DROP:
+            return await fx.drop_connection(request, pages.get("/"))
+        kind, _, value = result.partition(":")
+        if kind == "huge":
+            return await fx.huge_response(request, float(value))
+        await asyncio.sleep(float(value))
+        return await send(request, Page(200, SMALL_PAGE))
+
+
+async def send(request: web.Request, page: Page) -> web.StreamResponse:
+    """Answer with ``page``: 304 when the validators match, gzip when accepted, chunked if marked."""
+    headers = {"Content-Type": page.content_type, "Server": "nginx", **page.headers}
+    if page.location:
+        headers["Location"] = page.location
+    body, etag = page.body, page.etag
+    if page.compressible:
+        headers["Vary"] = "Accept-Encoding"
+        if accepts_gzip(request.headers.get("Accept-Encoding", "")):
+            body, etag = page.gzipped, etag[:-1] + '-gzip"'
+            headers["Content-Encoding"] = "gzip"
+    if page.status == 200 and page.last_modified is not None:
+        headers["ETag"], headers["Last-Modified"] = etag, http_date(page.last_modified)
+        if not_modified(request, page):
+            for name in ("Content-Type", "Content-Encoding"):
+                headers.pop(name, None)
+            return web.Response(status=304, headers=headers)
+    if not page.chunked or request.method == "HEAD":
+        return web.Response(status=page.status, body=body, headers=headers)
+    response = web.StreamResponse(status=page.status, headers=headers)
+    response.enable_chunked_encoding()
+    await response.prepare(request)
+    for start in range(0, len(body), CHUNK):
+        await response.write(body[start:start + CHUNK])
+    await response.write_eof()
+    return response
+
+
+def accepts_gzip(header: str) -> bool:
+    """True when Accept-Encoding lists gzip (or ``*``) without ``q=0``."""
+    for item in header.split(","):
+        name, _, params = item.strip().partition(";")
+        if name.strip().lower() in ("gzip", "x-gzip", "*"):
+            return params.replace(" ", "").lower() not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
+    return False
+
+
+def http_date(moment) -> str:
+    return format_datetime(moment.astimezone(UTC), usegmt=True)
+
+
+def not_modified(request: web.Request, page: Page) -> bool:
+    """RFC 9110: If-None-Match wins over If-Modified-Since; any representation's ETag matches."""
+    match = request.headers.get("If-None-Match")
+    if match is not None:
+        tags = {tag.strip().removeprefix("W/") for tag in match.split(",")}
+        return "*" in tags or page.etag in tags or page.etag[:-1] + '-gzip"' in tags
+    since = request.headers.get("If-Modified-Since")
+    if since is None:
+        return False
+    try:
+        return page.last_modified.replace(microsecond=0) <= parsedate_to_datetime(since)
+    except (TypeError, ValueError):
+        return False
