@@ -83,7 +83,6 @@ class CrawlReport:
     def from_crawler(cls, crawler):
         ext = cls(crawler)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
 
     def add_error(self, url: str, error: str):
@@ -94,6 +93,8 @@ class CrawlReport:
     def spider_opened(self, spider):
         self.started = datetime.now(UTC)
         self.warcs_before = warc_usage(self.collection)
+        # Connected now, after the WARC writer's handler, so the report sees the files closed.
+        self.crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     def spider_closed(self, spider, reason):
         self.report = self.build(spider, reason)
