@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 DATA   ?= ./data
 
-.PHONY: demo test lint bench venv clean
+.PHONY: demo test lint bench venv clean browser-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,11 +29,25 @@ $(PYWB_VENV)/.installed:
 	$(PYWB_VENV)/bin/pip install -q 'pywb==2.10.0'
 	touch $@
 
+# py-wacz (the `wacz validate` tool) pins its own dependencies too: a venv of its own for the WACZ tests.
+WACZ_VENV ?= .venv-wacz
+$(WACZ_VENV)/.installed:
+	$(PYTHON) -m venv $(WACZ_VENV)
+	$(WACZ_VENV)/bin/pip install -q --upgrade pip
+	$(WACZ_VENV)/bin/pip install -q 'wacz==0.6.0'
+	touch $@
+
+# The replay browser test drives Debian's chromium; the wget-WARC test needs wget. Installed only
+# when missing and we are root (as on CI); elsewhere install them yourself.
+browser-deps:
+	@if { [ ! -x /usr/bin/chromium ] || ! command -v wget >/dev/null; } && [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium wget >/dev/null; fi
+
 demo: $(VENV)/.installed
 	$(BIN)/arsip demo --data $(DATA)
 
-test: $(VENV)/.installed-test $(PYWB_VENV)/.installed
-	ARSIP_REQUIRE_PYWB=1 $(BIN)/python -m pytest -q
+test: $(VENV)/.installed-test $(PYWB_VENV)/.installed $(WACZ_VENV)/.installed browser-deps
+	ARSIP_REQUIRE_PYWB=1 ARSIP_REQUIRE_WACZ=1 ARSIP_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check crawler archive scheduler.py tests bench
