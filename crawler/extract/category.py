@@ -50,7 +50,7 @@ def category(page: Page, hints, title: str | None = None):
     sources = [
         *hint(hints and hints.category),
         Source("rel-category-tag", css("a[rel~='category']")),
-        Source("taxonomy-category", css(".taxonomy-category a, .wp-block-post-terms.taxonomy-category")),
+        Source("taxonomy-category", css(".taxonomy-category a")),
         Source("theme-category", css(THEME_CSS)),
         Source("json-ld", ld("articleSection")),
         Source("article:section", meta("article:section")),

@@ -25,6 +25,9 @@ TIME_CSS = ("time.entry-date.published::attr(datetime), time.published::attr(dat
             "[itemprop~='datePublished']::attr(content), [itemprop~='datePublished']::attr(datetime)")
 TAGS_CSS = (".tags-links a, .post-tags a, .td-tags a, .jeg_post_tags a, .taxonomy-post_tag a, "
             ".entry-tags a, .tag-links a")
+# rel="tag" marks tags, but block themes put it on category links too (core/post-terms).
+REL_TAG = ("xpath:.//a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ') and not(contains(@rel, 'category'))"
+           " and not(ancestor::*[contains(@class, 'taxonomy-category')])]")
 # Values themes print where a name should be: labels of the comment form, byline stock phrases.
 NOT_AUTHORS = frozenset((
     "nama", "name", "email", "e-mail", "surel", "website", "situs web", "komentar", "comment",
@@ -94,9 +97,9 @@ def _meta_all(key: str):
 
 
 def tags(page: Page):
-    """Tags: rel=tag links of the post, theme tag lists, article:tag, JSON-LD keywords."""
-    sources = [Source("rel-tag", css_all("a[rel~='tag']:not([rel~='category'])")),
-               Source("theme-tags", css_all(TAGS_CSS)), Source("article:tag", _meta_all("article:tag")),
+    """Tags: theme tag lists, rel=tag links of the post, article:tag, JSON-LD keywords."""
+    sources = [Source("theme-tags", css_all(TAGS_CSS)), Source("rel-tag", css_all(REL_TAG)),
+               Source("article:tag", _meta_all("article:tag")),
                Source("json-ld", lambda page: page.jsonld.getall("keywords"))]
     value, source = resolve(page, sources)
     return list(dict.fromkeys(value)) if value else [], source
