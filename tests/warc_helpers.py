@@ -127,6 +127,7 @@ def _run_crawl(job: dict) -> None:
     from crawler.capture import capture_settings
 
     captures: list[dict] = []
+    origin = "/".join(job["urls"][0].split("/")[:3]) + "/"
 
     class Tiny(scrapy.Spider):
         name = "tiny"
@@ -144,7 +145,8 @@ def _run_crawl(job: dict) -> None:
                     capture["record_id"], response.url, text)
             if job["follow"] and b"html" in response.headers.get("Content-Type", b""):
                 for href in response.css("a::attr(href)").getall():
-                    yield response.follow(href, meta={"arsip_conditional": job["conditional"]})
+                    if response.urljoin(href).startswith(origin):  # stay on the site under test
+                        yield response.follow(href, meta={"arsip_conditional": job["conditional"]})
 
     settings = {"LOG_LEVEL": "WARNING", "TELNETCONSOLE_ENABLED": False, "REMOTE_CONTROL_ENABLED": False,
                 "HTTPERROR_ALLOW_ALL": True, "RETRY_ENABLED": False, "ROBOTSTXT_OBEY": False,
