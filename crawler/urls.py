@@ -16,8 +16,10 @@ from w3lib.url import canonicalize_url
 
 TRACKING_PARAMS = frozenset({
     "fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid", "_ga", "_gl",
-    "amp", "output", "ref_src", "share", "replytocom", "wt.mc_id", "cmpid", "ncid", "spm",
+    "amp", "output", "ref_src", "wt.mc_id", "cmpid", "ncid", "spm",
 })
+# Query keys of links that are never content: search, shortlinks, share buttons, comment replies.
+SKIP_QUERY_KEYS = frozenset({"s", "p", "share", "replytocom", "like_comment", "print"})
 TRACKING_PREFIXES = ("utm_", "hsa_", "pk_", "mtm_")
 SKIP_EXTENSIONS = frozenset(
     "jpg jpeg png gif webp svg ico bmp tif tiff avif mp3 mp4 m4a wav ogg webm mov avi pdf zip gz "
@@ -78,6 +80,12 @@ def page_number(url: str) -> int:
     return int(match.group(1)) if match else 1
 
 
+def article_url(url: str) -> str:
+    """An article's URL without its query: WordPress permalinks carry none, so a query on a link
+    to an article is a variant (tracking, share counters) of the same page."""
+    return urlunsplit(urlsplit(url)._replace(query=""))
+
+
 def classify(url: str, article_pattern: re.Pattern | None = None, max_page: int = 50) -> str:
     """Verdict on a canonical link: ``article`` (matches the seed's pattern), ``listing`` (home or
     category archive within the pagination bound), ``candidate`` (maybe an article: no pattern to
@@ -87,7 +95,7 @@ def classify(url: str, article_pattern: re.Pattern | None = None, max_page: int 
     last = path.rstrip("/").rsplit("/", 1)[-1]
     if "." in last and last.rsplit(".", 1)[-1].lower() in SKIP_EXTENSIONS:
         return SKIP
-    if TRAP_RE.search(path) or "s" in dict(parse_qsl(parts.query)) or "p" in dict(parse_qsl(parts.query)):
+    if TRAP_RE.search(path) or SKIP_QUERY_KEYS.intersection(k for k, _ in parse_qsl(parts.query, True)):
         return SKIP
     listing = LISTING_RE.match(path)
     if listing and not parts.query:

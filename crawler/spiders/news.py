@@ -21,7 +21,17 @@ from archive.catalog import Catalog
 from crawler.pipelines import ArticlePage, utc_now
 from crawler.safety import PrivateAddressRefused
 from crawler.spiders import discovery
-from crawler.urls import ARTICLE, CANDIDATE, LISTING, PAGE_RE, canonicalize, classify, in_scope, page_number
+from crawler.urls import (
+    ARTICLE,
+    CANDIDATE,
+    LISTING,
+    PAGE_RE,
+    article_url,
+    canonicalize,
+    classify,
+    in_scope,
+    page_number,
+)
 
 PRIO_DISCOVERY, PRIO_ARTICLE, PRIO_LISTING = 20, 10, 0
 
@@ -39,6 +49,7 @@ class NewsSpider(Spider):
         self.full, self.since = full, discovery.iso_utc(since) if since else None
         self.budget = seed.max_articles or None
         self.scheduled: set[str] = set()
+        self.skipped: dict[str, str] = {}  # key -> why (unchanged, since, budget)
         self.catalog: Catalog | None = None
         self.known: dict[str, str | None] = {}
         self.feeds_found = bool(seed.feeds)
@@ -51,6 +62,9 @@ class NewsSpider(Spider):
         return spider
 
     def closed(self, reason):
+        for key, why in self.skipped.items():
+            if key not in self.scheduled:
+                self.crawler.stats.inc_value(f"arsip/skip/{why}")
         if self.catalog is not None:
             self.catalog.close()
 
@@ -161,16 +175,17 @@ class NewsSpider(Spider):
         """The request for a possible article, or None when it is out of scope, not an article,
         already decided in this crawl, unchanged since it was archived, or over a bound."""
         key = canonicalize(url)
-        if not in_scope(key, self.allowed_domains):
+        verdict = classify(key, self.pattern, self.seed.max_pagination_depth)
+        if not in_scope(key, self.allowed_domains) or verdict not in (ARTICLE, CANDIDATE):
             return None
+        key = article_url(key) if verdict == ARTICLE else key
         if lastmod:
             self.catalog.note_lastmod(key, lastmod)
-        if key in self.scheduled or classify(key, self.pattern, self.seed.max_pagination_depth) not in (
-                ARTICLE, CANDIDATE):
+        if key in self.scheduled:
             return None
         why = self._why_fetch(key, lastmod, source)
-        if why in ("unchanged", "since") or (why and self.budget is not None and self.budget <= 0):
-            self.crawler.stats.inc_value(f"arsip/skip/{why if why in ('unchanged', 'since') else 'budget'}")
+        if why in ("unchanged", "since") or (self.budget is not None and self.budget <= 0):
+            self.skipped.setdefault(key, why if why in ("unchanged", "since") else "budget")
             return None
         self.scheduled.add(key)
         if self.budget is not None:
