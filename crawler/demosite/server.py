@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import threading
 from datetime import UTC
 from email.utils import format_datetime, parsedate_to_datetime
@@ -21,6 +22,7 @@ from .pages import Page, Pages
 
 log = logging.getLogger(__name__)
 CHUNK = 8192
+MANY_SLASHES = re.compile(r"/{2,}")
 SMALL_PAGE = b"<!DOCTYPE html><html><head><meta charset=\"UTF-8\"><title>Lambat</title></head><body><p>Halaman lambat.</p></body></html>\n"
 
 
@@ -126,22 +128,23 @@ class RunningSite:
     async def _respond(self, request: web.Request, config: SiteConfig, pages: Pages, picker) -> web.StreamResponse:
         if request.method not in ("GET", "HEAD"):
             return web.Response(status=405, headers={"Allow": "GET, HEAD"})
+        path = MANY_SLASHES.sub("/", request.path)  # nginx's merge_slashes
         outcome = picker.pick(request.path_qs)
         if outcome in (503, 500):
             return await send(request, fx.error_page(outcome, config.faults))
         if outcome == fx.SLOW:
             await asyncio.sleep(config.faults.slow_seconds)
-        if request.path.startswith("/fault/"):
-            return await self._fault(request, config, pages)
-        page = pages.get(request.path, request.query_string)
+        if path.startswith("/fault/"):
+            return await self._fault(request, config, pages, path)
+        page = pages.get(path, request.query_string)
         if outcome == fx.DROP:
             return await fx.drop_connection(request, page)
         return await send(request, page)
 
-    async def _fault(self, request: web.Request, config: SiteConfig, pages: Pages) -> web.StreamResponse:
-        result = fx.fault_route(pages, config.faults, request.path)
+    async def _fault(self, request: web.Request, config: SiteConfig, pages: Pages, path: str) -> web.StreamResponse:
+        result = fx.fault_route(pages, config.faults, path)
         if result is None:
-            return await send(request, pages.not_found(request.path))
+            return await send(request, pages.not_found(path))
         if isinstance(result, Page):
             return await send(request, result)
         if result == fx.DROP:

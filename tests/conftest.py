@@ -1,0 +1,32 @@
+"""Shared fixtures: the bundled Channel9-style demo site on loopback (crawler.demosite)."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.demosite import SiteConfig, start_site
+
+
+@pytest.fixture(scope="session")
+def demo_site():
+    """The demo site (60 articles, seed 9, no faults) for the whole session. Do not reconfigure it:
+    use ``site_factory`` for a site you mean to change."""
+    site = start_site(SiteConfig(articles=60, seed=9), port=0)
+    yield site
+    site.stop()
+
+
+@pytest.fixture
+def site_factory():
+    """Start fresh demo sites: ``site_factory(SiteConfig(...))`` or ``site_factory(articles=20, ...)``;
+    every site started is stopped when the test ends."""
+    started = []
+
+    def start(config: SiteConfig | None = None, **fields):
+        site = start_site(config or SiteConfig(**fields), port=0)
+        started.append(site)
+        return site
+
+    yield start
+    for site in started:
+        site.stop()
