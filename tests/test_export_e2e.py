@@ -1,0 +1,90 @@
+"""End to end on the bundled site: two real crawls (gzip bodies, revisits) and a WARC written by wget,
+each exported to text and WACZ and replayed through the replay server."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from test_replay_archive import fetch, index_collection, serve
+from warc_helpers import crawl
+
+from archive.cdxj import CdxjIndex
+from archive.replay import make_app
+from crawler.cli import main
+
+pytest.importorskip("crawler.demosite.server", reason="the bundled demo site is not there yet")
+pytest.importorskip("crawler.extract")
+from crawler.demosite import SiteConfig, start_site  # noqa: E402
+
+SEED = str(Path(__file__).resolve().parent.parent / "seeds" / "channel9.toml")
+ARTICLE_PATH = re.compile(r"^/(?!category/|tag/|author/|page/|feed/|wp-)[a-z0-9-]+/$")
+
+
+@pytest.fixture(scope="module")
+def site():
+    running = start_site(SiteConfig(articles=10, seed=9), port=0)
+    yield running
+    running.stop()
+
+
+def _rows(out):
+    return [json.loads(line) for line in (out / "articles.jsonl").read_text("utf-8").splitlines()]
+
+
+def _article_urls(coll_dir):
+    from urllib.parse import urlsplit
+
+    caps = CdxjIndex(coll_dir / "indexes").all()
+    return sorted({c.url for c in caps if c.status == "200" and c.mime == "text/html"
+                   and ARTICLE_PATH.match(urlsplit(c.url).path)})
+
+
+def test_crawled_collection_replays_and_exports(site, tmp_path):
+    coll = tmp_path / "data" / "channel9"
+    crawl(coll, [site.url + "/"], conditional=True, timeout=300)
+    crawl(coll, [site.url + "/"], conditional=True, timeout=300)  # the second crawl writes revisits/304s
+    urls = _article_urls(coll)
+    assert len(urls) >= 5
+    site_url = site.url
+    with serve(make_app(tmp_path / "data")) as base:
+        for url in urls:
+            status, headers, body = fetch(f"{base}/channel9/2099/{url}")
+            assert status == 200 and "Memento-Datetime" in headers, url
+            assert 'href="/channel9/' in body.decode() and f'href="{site_url}' not in body.decode()
+    out = tmp_path / "out"
+    assert main(["export", "--data", str(tmp_path / "data"), "--collection", "channel9", "--out", str(out),
+                 "--format", "wacz", "--seed", SEED, "--jobs", "2"]) == 0
+    rows = _rows(out)
+    assert {r["url"] for r in rows} >= set(urls) - {site.url + "/"}
+    for row in rows:
+        text = (out / row["file"]).read_text("utf-8")
+        assert text.splitlines()[0] == row["title"] and "Tinggalkan Balasan" not in text
+    assert (out / "channel9.wacz").stat().st_size > 0
+
+
+@pytest.mark.skipif(not shutil.which("wget"), reason="wget not installed (make browser-deps)")
+def test_wget_warc_exports_and_replays(site, tmp_path):
+    coll = tmp_path / "data" / "wget"
+    (coll / "warcs").mkdir(parents=True)
+    (coll / "indexes").mkdir()
+    subprocess.run(["wget", "--recursive", "--level=1", "--no-parent", "--no-verbose", "--delete-after",
+                    "-e", "robots=off", "--no-host-directories", "--directory-prefix", str(tmp_path / "mirror"),
+                    f"--warc-file={coll / 'warcs' / 'site'}", site.url + "/"],
+                   capture_output=True, timeout=300, check=False)
+    warc = coll / "warcs" / "site.warc.gz"
+    assert warc.stat().st_size > 0
+    out = tmp_path / "out"
+    assert main(["export", str(warc), "--out", str(out), "--seed", SEED]) == 0
+    rows = _rows(out)
+    assert len(rows) >= 5
+    assert all(re.match(r"^\d{3}_[0-9a-f]{16}\.txt$", r["file"]) for r in rows)
+    index_collection(coll)
+    with serve(make_app(tmp_path / "data")) as base:
+        for row in rows[:5]:
+            status, _, body = fetch(f"{base}/wget/2099/{row['url']}")
+            assert status == 200 and row["title"].split(" ")[0].encode() in body
