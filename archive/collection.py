@@ -56,9 +56,12 @@ class Collection:
         raise CollectionError(f"{self.name}: WARC file {filename!r} not found")
 
     def replayable(self, url: str) -> list[Capture]:
-        """Captures of ``url`` that are HTTP responses or revisits, oldest first."""
+        """Captures of ``url`` that are HTTP responses or revisits, oldest first.
+
+        A 304 capture (a conditional refetch) has no payload of its own, so it is not offered.
+        """
         caps = self.index.captures(url)
-        return [c for c in caps if c.status not in ("", "-")] or caps
+        return [c for c in caps if c.status not in ("", "-", "304")] or caps
 
     def closest(self, url: str, ts: str) -> list[Capture]:
         return sort_closest(self.replayable(url), ts)
