@@ -21,6 +21,7 @@ logger = logging.getLogger(__name__)
 
 FINISHED, FAILED, INTERRUPTED = "finished", "failed", "interrupted"
 EXIT_CODES = {FINISHED: 0, FAILED: 1, INTERRUPTED: 3}
+MAX_RETRIES_LISTED = 10_000
 BOUNDED_REASONS = ("finished", "closespider_pagecount", "closespider_itemcount")
 
 
@@ -76,6 +77,7 @@ class CrawlReport:
         self.path = report_path(self.collection, self.crawl_id)
         self.previous = load_report(self.path) or {}
         self.errors: list[dict] = list(self.previous.get("errors", []))
+        self.retried: list[dict] = list(self.previous.get("retried", []))
         self.report: dict | None = None
         crawler.arsip_report = self
 
@@ -89,6 +91,11 @@ class CrawlReport:
         """Record one failure; every error is kept, with its URL."""
         self.errors.append({"url": url, "error": error})
         self.crawler.stats.inc_value("arsip/errors")
+
+    def add_retry(self, url: str, reason: str, attempt: int):
+        """Record a failed attempt that will be retried (kept even when the retry succeeds)."""
+        if len(self.retried) < MAX_RETRIES_LISTED:
+            self.retried.append({"url": url, "error": reason, "attempt": attempt})
 
     def spider_opened(self, spider):
         self.started = datetime.now(UTC)
@@ -130,6 +137,7 @@ class CrawlReport:
             "warc_files": sorted(set(prev.get("warc_files", [])) | {
                 n for n, s in after.items() if s != self.warcs_before.get(n)}),
             "errors": self.errors,
+            "retries": len(self.retried), "retried": self.retried,
         }
 
 
@@ -145,7 +153,7 @@ def format_summary(report: dict, collection_dir: str | Path | None = None) -> st
         f"{arts.get('unchanged', 0)} unchanged, {arts.get('skipped', 0)} skipped as archived "
         f"({arts.get('total', 0)} in the collection)",
         f"  WARC      {report['warc_bytes']:,} bytes written to {len(report.get('warc_files', []))} file(s)",
-        f"  errors    {len(report['errors'])}",
+        f"  errors    {len(report['errors'])} (and {report.get('retries', 0)} failed attempts retried)",
     ]
     lines += [f"    {e['url']}: {e['error']}" for e in report["errors"][:20]]
     if len(report["errors"]) > 20:

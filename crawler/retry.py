@@ -49,6 +49,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
     async def process_response(self, request, response):
         result = super().process_response(request, response)
         if isinstance(result, Request):
+            self._note(request, f"HTTP {response.status}")
             server = retry_after_seconds(response.headers.get(b"Retry-After"))
             await self._pause(result, server)
         return result
@@ -56,8 +57,14 @@ class BackoffRetryMiddleware(RetryMiddleware):
     async def process_exception(self, request, exception):
         result = super().process_exception(request, exception)
         if isinstance(result, Request):
+            self._note(request, f"{type(exception).__name__}: {exception}")
             await self._pause(result, None)
         return result
+
+    def _note(self, request: Request, reason: str):
+        report = getattr(self.crawler, "arsip_report", None)
+        if report is not None:
+            report.add_retry(request.url, reason, request.meta.get("retry_times", 0) + 1)
 
     def delay_for(self, retry_times: int, server_delay: float | None) -> float:
         """Seconds to wait before retry number ``retry_times`` (1 for the first retry)."""

@@ -122,8 +122,8 @@ def _run_process(seed: Seed, opts: CrawlOptions, settings: dict) -> list[str]:
     from crawler.spiders.news import NewsSpider
 
     settings["LOG_INSTALL_ROOT_HANDLER"] = False
-    process = CrawlerProcess(settings)
     _quiet_scrapy()
+    process = CrawlerProcess(settings)
     errors: list[str] = []
     since = opts.since.isoformat() if opts.since else None
     deferred = process.crawl(NewsSpider, seed=seed, full=opts.full, since=since)
@@ -133,12 +133,20 @@ def _run_process(seed: Seed, opts: CrawlOptions, settings: dict) -> list[str]:
 
 
 def _quiet_scrapy():
-    """Scrapy logs every request at DEBUG; keep its warnings unless arsip runs with -v."""
-    verbose = logging.getLogger().getEffectiveLevel() <= logging.DEBUG
-    logging.getLogger("scrapy").setLevel(logging.DEBUG if verbose else logging.WARNING)
-    if not logging.getLogger().handlers:  # used as a library: still say what happens
+    """Scrapy logs every request at DEBUG and its settings at INFO; show only its warnings
+    unless arsip runs with -v (the progress line and the report say what happened)."""
+    root = logging.getLogger()
+    if not root.handlers:  # used as a library: still say what happens
         logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if root.getEffectiveLevel() <= logging.DEBUG:
+        return
+    for handler in root.handlers:
+        handler.addFilter(_scrapy_warnings_only)
+
+
+def _scrapy_warnings_only(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.WARNING or not record.name.startswith(("scrapy", "py.warnings"))
 
 
 def _startup_failure(seed: Seed, crawl_id: str, collection: Path, errors: list[str]) -> dict:
@@ -149,6 +157,7 @@ def _startup_failure(seed: Seed, crawl_id: str, collection: Path, errors: list[s
               "articles": {"new": 0, "changed": 0, "unchanged": 0, "skipped": 0, "total": 0},
               "warc_bytes": 0, "warc_files": [],
               "errors": [{"url": seed.start_urls[0] if seed.start_urls else "", "error": e}
-                         for e in errors or ["the crawl did not start"]]}
+                         for e in errors or ["the crawl did not start"]],
+              "retries": 0, "retried": []}
     write_report(report_path(collection, crawl_id), report)
     return report
