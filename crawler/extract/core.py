@@ -43,9 +43,11 @@ def _extract(html, url: str, hints, headers) -> Article:
         return Article.failed(url, page)
     article = Article(url=url, encoding=page.encoding)
     notes: list[str] = []
-    blocks, body = _body(page, hints, article, notes)
-    page.scope = article_scope(body)
+    containers = _locate(page, hints, notes)
+    page.scope = article_scope(containers[0][1][0]) if containers else None
+    # Metadata first: the body layers remove tag lists and bylines that metadata reads.
     _metadata(page, hints, article)
+    blocks = _body(page, hints, containers, article, notes)
     article.blocks = clean_blocks(blocks, article.title, article.category)
     if not article.blocks:
         article.reason = "; ".join(["no article text", *notes])
@@ -54,30 +56,38 @@ def _extract(html, url: str, hints, headers) -> Article:
     return article
 
 
-def _body(page: Page, hints, article: Article, notes: list[str]):
-    """Body blocks from the first layer that gives any: hints, WordPress, trafilatura."""
-    drops = tuple(hints.drop) if hints is not None else ()
+def _locate(page: Page, hints, notes: list[str]) -> list[tuple[str, list]]:
+    """Body containers by layer, without touching the tree: [(source, elements), ...]."""
+    found = []
     if hints is not None and hints.body:
         elements = select_elements(page.root, hints.body)
-        blocks = _container_blocks(elements, drops)
-        if blocks:
-            article.sources["body"] = "hints"
-            return blocks, elements[0]
-        notes.append(f"hints: body {hints.body!r} matched {'no text' if elements else 'nothing'}")
+        if elements:
+            found.append(("hints", elements))
+        else:
+            notes.append(f"hints: body {hints.body!r} matched nothing")
     element, source = find_body(page.root)
     if element is not None:
-        blocks = _container_blocks([element], drops)
-        if blocks:
-            article.sources["body"] = f"wordpress:{source}"
-            return blocks, element
+        found.append((f"wordpress:{source}", [element]))
     else:
         notes.append(f"wordpress: {source}")
+    return found
+
+
+def _body(page: Page, hints, containers, article: Article, notes: list[str]) -> list[str]:
+    """Body blocks from the first layer that gives any: hints, WordPress, trafilatura."""
+    drops = tuple(hints.drop) if hints is not None else ()
+    for source, elements in containers:
+        blocks = _container_blocks(elements, drops)
+        if blocks:
+            article.sources["body"] = source
+            return blocks
+        notes.append(f"{source}: container has no text")
     blocks, why_not = trafilatura_blocks(page.root, page.url)
     if blocks:
         article.sources["body"] = "trafilatura"
     else:
         notes.append(why_not or "trafilatura: no text")
-    return blocks, None
+    return blocks
 
 
 def _container_blocks(elements, drops) -> list[str]:

@@ -19,7 +19,8 @@ from crawler.extract.selectors import select
 TITLE_CSS = ("h1.entry-title, h1.post-title, h1.wp-block-post-title, h1.td-post-title, h1.tdb-title-text, "
              "h1.jeg_post_title, .entry-header h1, .post-header h1")
 AUTHOR_CSS = (".byline .author a, .author.vcard .fn, .author.vcard a, a[rel~='author'], .td-post-author-name a, "
-              ".jeg_meta_author a, .wp-block-post-author-name, .entry-author-name, .author-name")
+              ".jeg_meta_author a, .wp-block-post-author-name, .wp-block-post-author__name, .entry-author-name, "
+              ".author-name")
 TIME_CSS = ("time.entry-date.published::attr(datetime), time.published::attr(datetime), "
             "time.entry-date::attr(datetime), .wp-block-post-date time::attr(datetime), "
             "[itemprop~='datePublished']::attr(content), [itemprop~='datePublished']::attr(datetime)")

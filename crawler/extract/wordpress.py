@@ -25,7 +25,7 @@ MIN_BODY_CHARS = 200  # a container with less than this is an excerpt or a stub:
 # Words in a class or id that mark a plugin box, never article text.
 JUNK = re.compile(
     r"(?:^|[-_])(?:share|shares|sharing|sharedaddy|sharethis|social|socials|related|relatedposts|yarpp|"
-    r"crp|latest-posts|newsletter|subscribe|subscription|comments?|respond|advert|adverts|advertisement|ads|ad|"
+    r"crp|latest-posts|buttons|newsletter|subscribe|subscription|comments?|respond|advert|adverts|advertisement|ads|ad|"
     r"adsbygoogle|iklan|a-rec|sponsor|sponsored|promo|outbrain|taboola|mgid|tags|tag-links|tagcloud|"
     r"breadcrumbs?|author-box|author-bio|saboxplugin|popular|mc4wp|addtoany|a2a|heateor|jp|wpcnt|"
     r"post-navigation|nav-links|navigation|print|rating|reactions?|donate|donation|toc|ez-toc)"
