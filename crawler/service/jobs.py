@@ -15,7 +15,7 @@ import time
 from crawler.seed import Seed, SeedError, load_seed
 
 from .report import log_path, read_report, summarize
-from .runner import ServiceStopping, crawl_command, new_crawl_id
+from .runner import CrawlStartError, ServiceStopping, crawl_command, new_crawl_id
 
 logger = logging.getLogger(__name__)
 
@@ -72,13 +72,19 @@ def crawl(service, seed: Seed, trigger: str) -> None:
     argv = crawl_command(seed.path, service.data, crawl_id)
     log = log_path(service.data, seed.name, crawl_id)
     started = time.monotonic()
-    with service.runner.launch(argv, log) as proc:
-        run_id = service.store.begin_run(seed.name, crawl_id, trigger, proc.pid, str(log))
-        logger.info("seed=%s crawl_id=%s pid=%d trigger=%s started", seed.name, crawl_id, proc.pid, trigger)
-        status, timed_out = service.runner.wait(proc, seed.schedule.time_limit)
-        summary = summarize(status, timed_out, read_report(service.data, seed.name, crawl_id))
-        duration = round(time.monotonic() - started, 3)
-        service.store.finish_run(run_id, exit_status=status, duration=duration, **summary)
+    try:
+        with service.runner.launch(argv, log) as proc:
+            run_id = service.store.begin_run(seed.name, crawl_id, trigger, proc.pid, str(log))
+            logger.info("seed=%s crawl_id=%s pid=%d trigger=%s started", seed.name, crawl_id, proc.pid, trigger)
+            status, timed_out = service.runner.wait(proc, seed.schedule.time_limit)
+            summary = summarize(status, timed_out, read_report(service.data, seed.name, crawl_id))
+            duration = round(time.monotonic() - started, 3)
+            service.store.finish_run(run_id, exit_status=status, duration=duration, **summary)
+    except CrawlStartError as exc:
+        logger.error("seed=%s crawl_id=%s could not start: %s", seed.name, crawl_id, exc)
+        status, duration, summary = None, 0.0, summarize(1, False, None)
+        run_id = service.store.begin_run(seed.name, crawl_id, trigger, None, str(log))
+        service.store.finish_run(run_id, duration=duration, **summary)
     log_outcome(service.store, seed.name, crawl_id, status, duration, summary)
 
 

@@ -28,6 +28,10 @@ class ServiceStopping(Exception):
     """The service is shutting down and starts no new crawl."""
 
 
+class CrawlStartError(Exception):
+    """The crawl process could not be started (its log file or the interpreter failed)."""
+
+
 def crawl_command(seed_path: str | Path, data: str | Path, crawl_id: str) -> list[str]:
     """The command line of one crawl; the same interpreter runs it, so the same install is used."""
     return [sys.executable, "-m", "crawler.cli", "crawl", str(seed_path),
@@ -65,13 +69,20 @@ class Runner:
     @contextmanager
     def launch(self, argv: list[str], log_path: Path):
         """Start ``argv`` with output to ``log_path``; the run counts as active until the block ends."""
-        log_path.parent.mkdir(parents=True, exist_ok=True)
         with self._cond:
             if self.stopping:
                 raise ServiceStopping
-            log = open(log_path, "ab")  # noqa: SIM115 - closed in the finally below
-            proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                    start_new_session=True)
+            try:
+                log_path.parent.mkdir(parents=True, exist_ok=True)
+                log = open(log_path, "ab")  # noqa: SIM115 - closed in the finally below
+            except OSError as exc:
+                raise CrawlStartError(f"cannot write {log_path}: {exc.strerror}") from None
+            try:
+                proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                        start_new_session=True)
+            except OSError as exc:
+                log.close()
+                raise CrawlStartError(f"cannot start {argv[0]}: {exc.strerror}") from None
             self._procs[proc.pid] = proc
         try:
             yield proc

@@ -10,6 +10,7 @@ stop new runs, forward SIGTERM to running crawls, wait for them to close their W
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 from datetime import UTC, datetime
@@ -117,6 +118,8 @@ class Service:
 
     def _on_started(self, event) -> None:
         self.syncer.sync()
+        logger.info("scheduler running: %d seeds scheduled, pid %d", len(self.scheduler.get_jobs("default")),
+                    os.getpid())
         self._apply_requests()
 
     def _housekeeping(self) -> None:

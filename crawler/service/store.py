@@ -34,7 +34,7 @@ CREATE TABLE IF NOT EXISTS control (
 
 def utcnow() -> str:
     """The current time as the ISO 8601 UTC text stored in every table."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def db_path(data: str | Path) -> Path:

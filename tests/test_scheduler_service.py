@@ -1,0 +1,193 @@
+"""The real scheduler service in a subprocess: control requests, failures, malformed seeds, restarts."""
+
+from __future__ import annotations
+
+import fcntl
+import io
+import json
+import signal
+import subprocess
+import sys
+import time
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from itertools import count
+from pathlib import Path
+
+import pytest
+
+from crawler.cli import main
+from crawler.service.lock import running_pid
+from crawler.service.store import Store
+
+REPO = Path(__file__).resolve().parents[1]
+_logs = count()
+
+
+def write_seed(seeds: Path, name: str, start_url: str = "http://127.0.0.1:9/", extra: str = "",
+               **schedule) -> Path:
+    """A seed file; ``schedule`` keys (interval, cron, timezone, time_limit) go to ``[schedule]``."""
+    seeds.mkdir(parents=True, exist_ok=True)
+    lines = [f'name = "{name}"', f'start_urls = ["{start_url}"]', "allow_private_networks = true", extra,
+             "[schedule]", *(f'{key} = "{value}"' for key, value in schedule.items())]
+    path = seeds / f"{name}.toml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def arsip(*argv) -> list[str]:
+    """Run an ``arsip`` CLI command in this process; its stdout lines, or SystemExit with its error."""
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        status = main([str(arg) for arg in argv])
+    if status:
+        raise SystemExit(err.getvalue())
+    return out.getvalue().splitlines()
+
+
+def wait_for(predicate, svc, what: str, timeout: float = 45.0):
+    """Poll ``predicate`` until it is true; fail with the service's log if it never gets there."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        if svc.proc.poll() is not None:
+            pytest.fail(f"scheduler exited ({svc.proc.returncode}) waiting for {what}:\n{svc.log()}")
+        time.sleep(0.1)
+    pytest.fail(f"timed out waiting for {what}:\n{svc.log()}")
+
+
+@contextmanager
+def collection_locked(data: Path, name: str):
+    """Hold a collection's crawl lock: each crawl of it then fails at once ("another crawl ... is running")."""
+    (data / name).mkdir(parents=True, exist_ok=True)
+    with open(data / name / ".crawl.lock", "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        yield
+
+
+class ServiceProcess:
+    """``python scheduler.py`` on ``<root>/data`` and ``<root>/seeds``, its output in a log file."""
+
+    def __init__(self, root: Path, stop_timeout: float = 30):
+        self.repo, self.data, self.seeds = REPO, root / "data", root / "seeds"
+        self.stop_timeout = stop_timeout
+        self.log_path = root / f"service-{next(_logs)}.log"
+
+    def start(self) -> ServiceProcess:
+        self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in kill()
+        self.proc = subprocess.Popen(
+            [sys.executable, "scheduler.py", "--data", str(self.data), "--seeds", str(self.seeds),
+             "--stop-timeout", str(self.stop_timeout)], cwd=REPO, stdout=self._log, stderr=subprocess.STDOUT)
+        wait_for(lambda: "scheduler running:" in self.log(), self, "the scheduler to start")
+        assert running_pid(self.data) == self.proc.pid
+        return self
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def jobs(self) -> dict[str, dict]:
+        try:
+            return {job["seed"]: job for job in map(json.loads, arsip("jobs", "--data", self.data, "--json"))}
+        except SystemExit:
+            return {}
+
+    def stop(self, signum=signal.SIGTERM, timeout: float = 90) -> int:
+        self.proc.send_signal(signum)
+        return self.proc.wait(timeout=timeout)
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self._log.close()
+
+
+@pytest.fixture
+def service(tmp_path):
+    services: list[ServiceProcess] = []
+
+    def start(**kwargs) -> ServiceProcess:
+        proc = ServiceProcess(tmp_path, **kwargs).start()
+        services.append(proc)
+        return proc
+
+    yield start
+    for proc in services:
+        proc.kill()
+
+
+def test_failing_crawls_and_a_malformed_seed_never_stop_the_service(tmp_path, service):
+    seeds = tmp_path / "seeds"
+    write_seed(seeds, "alpha", interval="1s")
+    write_seed(seeds, "gamma", interval="1h")
+    (seeds / "bad.toml").write_text('name = "bad"\nstart_urls = ["http://127.0.0.1:9/"]\n'
+                                    "[politeness]\nconcurency = 3\n")
+    with collection_locked(tmp_path / "data", "alpha"):
+        svc = service()
+        store = Store(tmp_path / "data", create=False)
+        wait_for(lambda: store.failure_streak("alpha") >= 3, svc, "three failed crawls of alpha")
+    assert f"{seeds / 'bad.toml'}: politeness.concurency: unknown key" in svc.log()
+    assert "seed=alpha REPEATED FAILURE: 3 crawls in a row failed" in svc.log()
+    assert "outcome=failed" in svc.log()
+    jobs = svc.jobs()
+    assert set(jobs) == {"alpha", "gamma"}
+    assert jobs["alpha"]["failing"] and jobs["alpha"]["last_outcome"] == "failed"
+    assert jobs["gamma"]["last_outcome"] is None and not jobs["gamma"]["paused"]
+    assert "FAILING: " in "\n".join(arsip("jobs", "--data", svc.data))
+    run = store.history("alpha")[-1]
+    assert (run.exit_status, run.outcome, run.trigger) == (1, "failed", "schedule")
+    assert "another crawl of" in Path(run.log).read_text()
+    assert svc.stop() == 0
+
+
+def test_pause_resume_and_run_now_go_through_the_service(tmp_path, service):
+    write_seed(tmp_path / "seeds", "alpha", interval="1h")
+    svc = service()
+    data = svc.data
+    wait_for(lambda: svc.jobs().get("alpha"), svc, "alpha scheduled")
+    next_run = svc.jobs()["alpha"]["next_run"]
+    assert arsip("pause", "alpha", "--data", data) == ["pause alpha: paused"]
+    assert svc.jobs()["alpha"]["paused"]
+    store = Store(data, create=False)
+    with collection_locked(data, "alpha"):
+        assert arsip("run-now", "alpha", "--data", data) == ["run-now alpha: started"]
+        wait_for(lambda: store.last_run("alpha") and store.last_run("alpha").finished, svc, "the run-now crawl")
+    assert store.last_run("alpha").trigger == "run-now"
+    assert svc.jobs()["alpha"]["paused"]  # a manual run leaves the schedule paused
+    resumed = arsip("resume", "alpha", "--data", data)
+    assert resumed[0].startswith("resume alpha: resumed; next run ")
+    assert svc.jobs()["alpha"]["next_run"] == next_run  # an interval's grid is kept
+    with pytest.raises(SystemExit, match="no scheduled seed named 'nope'"):
+        arsip("pause", "nope", "--data", data)
+    assert svc.stop(signal.SIGINT) == 0
+
+
+def test_a_second_scheduler_on_the_same_data_is_refused(tmp_path, service):
+    write_seed(tmp_path / "seeds", "alpha", interval="1h")
+    svc = service()
+    wait_for(lambda: svc.jobs().get("alpha"), svc, "alpha scheduled")
+    second = subprocess.run([sys.executable, "scheduler.py", "--data", str(svc.data), "--seeds",
+                             str(tmp_path / "seeds")], capture_output=True, text=True, timeout=60,
+                            cwd=svc.repo)
+    assert second.returncode == 2
+    assert f"another scheduler (pid {svc.proc.pid}) is already running" in second.stderr
+    assert svc.stop() == 0
+
+
+def test_sigkill_and_restart_keep_the_schedule(tmp_path, service):
+    write_seed(tmp_path / "seeds", "alpha", interval="1h")
+    write_seed(tmp_path / "seeds", "beta", cron="0 6 * * 1", timezone="Asia/Jakarta")
+    svc = service()
+    wait_for(lambda: len(svc.jobs()) == 2, svc, "both seeds scheduled")
+    before = svc.jobs()
+    assert before["beta"]["schedule"] == "cron '0 6 * * 1' Asia/Jakarta"
+    assert before["beta"]["next_run"].endswith("06:00:00+07:00")
+    arsip("pause", "beta", "--data", svc.data)
+    svc.proc.kill()
+    svc.proc.wait()
+    again = service()
+    after = again.jobs()
+    assert after["alpha"]["next_run"] == before["alpha"]["next_run"]
+    assert after["beta"]["paused"]
+    assert again.stop() == 0
