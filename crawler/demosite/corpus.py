@@ -131,7 +131,12 @@ class Corpus:
         return self._by_tag.get(tag_slug, [])
 
     def tag_name(self, tag_slug: str) -> str | None:
-        return next((t for t in lx.TAGS + ("Vladimir Putin",) if slugify(t) == tag_slug), None)
+        """The tag's display name as the articles spell it."""
+        return self._tag_names.get(tag_slug)
+
+    @cached_property
+    def _tag_names(self) -> dict[str, str]:
+        return {slugify(tag): tag for article in self.articles for tag in article.tags}
 
     def by_author(self, initials: str) -> list[Article]:
         return [a for a in self.articles if a.author_initials.lower() == initials.lower()]
