@@ -15,8 +15,8 @@ _I = re.I
 
 # Blocks that are never article text, wherever they are.
 NOISE = [re.compile(p, _I) for p in (
-    r"^\s*\d*\s*[+\-x×*]\s*\d*\s*=\s*\d*\s*$",  # math captcha: "68 + = 75", "+ 14 = 23"
-    r"^(?=.*\d)(?=.*=)[\d\s+\-x×*=?]+$",
+    r"^\s*\d*\s*[+\-−x×*÷:/]\s*\d*\s*=\s*\d*\s*$",  # math captcha: "68 + = 75", "+ 14 = 23"
+    r"^(?=.*\d)(?=.*=)[\d\s+\-−x×*÷:/=?]+$",
     r"alamat (e-?mail|surel) anda tidak akan (di)?publikasikan",
     r"your email address will not be published",
     r"^(ruas|kolom) yang wajib (diisi )?ditandai",

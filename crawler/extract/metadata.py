@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
+from crawler.extract.blocks import normalize
 from crawler.extract.dates import to_iso
 from crawler.extract.fields import Source, css, css_all, hint, ld, meta, resolve
 from crawler.extract.page import Page
@@ -56,7 +57,8 @@ def _single_h1(page: Page):
 
 
 def _title_tag(page: Page):
-    title = css("title", scoped=False)(page)
+    found = page.root.find(".//title")
+    title = normalize(found.text_content()) if found is not None else ""
     return TITLE_SUFFIX.sub("", title) if title else None
 
 
