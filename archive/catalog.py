@@ -117,6 +117,11 @@ class Catalog:
         self.db.execute("INSERT INTO lastmods VALUES (?, ?) ON CONFLICT(url) DO UPDATE SET "
                         "lastmod = max(lastmod, excluded.lastmod)", (url, lastmod))
 
+    def lastmod_of(self, url: str) -> str | None:
+        """The newest lastmod a sitemap or feed gave for ``url``, if any."""
+        row = self.db.execute("SELECT lastmod FROM lastmods WHERE url = ?", (url,)).fetchone()
+        return row[0] if row else None
+
     def store(self, rec: ArticleRecord, crawl_id: str) -> Stored:
         """Record a fetched article; assigns its ordinal when it is new. Returns the outcome."""
         old = self.get(rec.canonical_url)

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from scrapy import Request, Spider
-from scrapy.exceptions import IgnoreRequest
+from scrapy import Request, Spider, signals
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
@@ -53,13 +53,27 @@ class NewsSpider(Spider):
         self.catalog: Catalog | None = None
         self.known: dict[str, str | None] = {}
         self.feeds_found = bool(seed.feeds)
+        self.deferred: dict[str, str] = {}  # undated links waiting for the sitemaps (with --since)
+        self.discovery_done = False
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.catalog = Catalog.for_collection(crawler.settings["ARSIP_COLLECTION_DIR"])
         spider.known = spider.catalog.known()
+        crawler.signals.connect(spider.idle, signal=signals.spider_idle)
         return spider
+
+    def idle(self):
+        """The queue ran dry: sitemaps and feeds are read, so links held back for their date
+        can now be judged."""
+        self.discovery_done = True
+        deferred, self.deferred = self.deferred, {}
+        requests = [r for key, source in deferred.items() if (r := self.consider(key, None, source))]
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        if requests:
+            raise DontCloseSpider
 
     def closed(self, reason):
         for key, why in self.skipped.items():
@@ -183,6 +197,11 @@ class NewsSpider(Spider):
             self.catalog.note_lastmod(key, lastmod)
         if key in self.scheduled:
             return None
+        if self.since and not lastmod:
+            lastmod = self.catalog.lastmod_of(key)
+            if lastmod is None and not self.discovery_done:
+                self.deferred.setdefault(key, source)
+                return None
         why = self._why_fetch(key, lastmod, source)
         if why in ("unchanged", "since") or (self.budget is not None and self.budget <= 0):
             self.skipped.setdefault(key, why if why in ("unchanged", "since") else "budget")
