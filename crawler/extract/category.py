@@ -9,7 +9,7 @@ Breadcrumbs come last: their last crumb before the headline is the category.
 from __future__ import annotations
 
 from crawler.extract.blocks import normalize
-from crawler.extract.fields import Source, css, hint, ld, meta, resolve
+from crawler.extract.fields import Source, css, hint, meta, resolve
 from crawler.extract.page import Page
 from crawler.extract.selectors import select_elements, select_texts
 
@@ -52,7 +52,8 @@ def category(page: Page, hints, title: str | None = None):
         Source("rel-category-tag", css("a[rel~='category']")),
         Source("taxonomy-category", css(".taxonomy-category a")),
         Source("theme-category", css(THEME_CSS)),
-        Source("json-ld", ld("articleSection")),
+        # Rank Math joins several sections with commas; the first is the primary one.
+        Source("json-ld", lambda p: next(iter(p.jsonld.getall("articleSection")), None)),
         Source("article:section", meta("article:section")),
         Source("breadcrumbs-json-ld", lambda p: _crumb_category(p.jsonld.breadcrumbs, title)),
         Source("breadcrumbs", lambda p: _crumb_category(_html_crumbs(p), title)),

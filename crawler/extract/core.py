@@ -77,7 +77,7 @@ def _body(page: Page, hints, containers, article: Article, notes: list[str]) -> 
     """Body blocks from the first layer that gives any: hints, WordPress, trafilatura."""
     drops = tuple(hints.drop) if hints is not None else ()
     for source, elements in containers:
-        blocks = _container_blocks(elements, drops)
+        blocks = _container_blocks(elements, drops, page.root)
         if blocks:
             article.sources["body"] = source
             return blocks
@@ -90,11 +90,17 @@ def _body(page: Page, hints, containers, article: Article, notes: list[str]) -> 
     return blocks
 
 
-def _container_blocks(elements, drops) -> list[str]:
+def _container_blocks(elements, drops, root) -> list[str]:
     for element in elements:
         drop(element, drops)
         strip_junk(element)
-    return elements_blocks(elements)
+    # A drop selector may remove a matched element itself: it is no longer part of the page.
+    return elements_blocks([el for el in elements if _attached(el, root)])
+
+
+def _attached(el, root) -> bool:
+    ancestors = list(el.iterancestors())
+    return (ancestors[-1] if ancestors else el) is root
 
 
 def _metadata(page: Page, hints, article: Article) -> None:
