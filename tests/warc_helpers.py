@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 import random
+import re
 import subprocess
 import sys
 import threading
@@ -108,10 +109,15 @@ class RawSite:
         self.server.server_close()
 
 
-def crawl(coll_dir: Path, urls: list[str], conditional: bool = False, convert: bool = False,
+def crawl(coll_dir: Path, urls: list[str], conditional: str = "", convert: bool = False,
           follow: bool = True, settings: dict | None = None, timeout: float = 120) -> dict:
-    """Crawl ``urls`` (and the links they lead to, on the same host) with capture on; returns the report."""
+    """Crawl ``urls`` (and the links they lead to, on the same host) with capture on; returns the report.
+
+    Links whose path matches the regex ``conditional`` (articles) are fetched conditionally; hubs never
+    are, as in the news spider, so a 304 never hides the links behind it.
+    """
     report = Path(coll_dir).parent / f"report-{Path(coll_dir).name}.json"
+    report.parent.mkdir(parents=True, exist_ok=True)
     job = {"coll": str(coll_dir), "urls": urls, "conditional": conditional, "convert": convert,
            "follow": follow, "settings": settings or {}, "report": str(report)}
     proc = subprocess.run([sys.executable, __file__, json.dumps(job)], capture_output=True, text=True,
@@ -129,12 +135,15 @@ def _run_crawl(job: dict) -> None:
     captures: list[dict] = []
     origin = "/".join(job["urls"][0].split("/")[:3]) + "/"
 
+    def conditional(url: str) -> bool:
+        return bool(job["conditional"]) and bool(re.search(job["conditional"], "/" + url[len(origin):]))
+
     class Tiny(scrapy.Spider):
         name = "tiny"
 
         async def start(self):
             for url in job["urls"]:
-                yield scrapy.Request(url, meta={"arsip_conditional": job["conditional"]})
+                yield scrapy.Request(url, meta={"arsip_conditional": conditional(url)}, dont_filter=True)
 
         def parse(self, response):
             capture = response.meta.get("arsip_capture")
@@ -145,8 +154,9 @@ def _run_crawl(job: dict) -> None:
                     capture["record_id"], response.url, text)
             if job["follow"] and b"html" in response.headers.get("Content-Type", b""):
                 for href in response.css("a::attr(href)").getall():
-                    if response.urljoin(href).startswith(origin):  # stay on the site under test
-                        yield response.follow(href, meta={"arsip_conditional": job["conditional"]})
+                    url = response.urljoin(href)
+                    if url.startswith(origin):  # stay on the site under test
+                        yield scrapy.Request(url, meta={"arsip_conditional": conditional(url)})
 
     settings = {"LOG_LEVEL": "WARNING", "TELNETCONSOLE_ENABLED": False, "REMOTE_CONTROL_ENABLED": False,
                 "HTTPERROR_ALLOW_ALL": True, "RETRY_ENABLED": False, "ROBOTSTXT_OBEY": False,
