@@ -8,6 +8,8 @@ the hint and WordPress paths never call trafilatura.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from itertools import chain
 
 from crawler.extract import metadata
 from crawler.extract.article import Article
@@ -43,11 +45,12 @@ def _extract(html, url: str, hints, headers) -> Article:
         return Article.failed(url, page)
     article = Article(url=url, encoding=page.encoding)
     notes: list[str] = []
-    containers = _locate(page, hints, notes)
-    page.scope = article_scope(containers[0][1][0]) if containers else None
+    layers = _locate(page, hints, notes)
+    first = next(layers, None)
+    page.scope = article_scope(first[1][0]) if first else None
     # Metadata first: the body layers remove tag lists and bylines that metadata reads.
     _metadata(page, hints, article)
-    blocks = _body(page, hints, containers, article, notes)
+    blocks = _body(page, hints, chain([first] if first else [], layers), article, notes)
     article.blocks = clean_blocks(blocks, article.title, article.category)
     if not article.blocks:
         article.reason = "; ".join(["no article text", *notes])
@@ -56,21 +59,19 @@ def _extract(html, url: str, hints, headers) -> Article:
     return article
 
 
-def _locate(page: Page, hints, notes: list[str]) -> list[tuple[str, list]]:
-    """Body containers by layer, without touching the tree: [(source, elements), ...]."""
-    found = []
+def _locate(page: Page, hints, notes: list[str]) -> Iterator[tuple[str, list]]:
+    """Body containers layer by layer, found lazily: (source, elements), hints before WordPress."""
     if hints is not None and hints.body:
         elements = select_elements(page.root, hints.body)
         if elements:
-            found.append(("hints", elements))
+            yield "hints", elements
         else:
             notes.append(f"hints: body {hints.body!r} matched nothing")
     element, source = find_body(page.root)
     if element is not None:
-        found.append((f"wordpress:{source}", [element]))
+        yield f"wordpress:{source}", [element]
     else:
         notes.append(f"wordpress: {source}")
-    return found
 
 
 def _body(page: Page, hints, containers, article: Article, notes: list[str]) -> list[str]:
