@@ -30,7 +30,7 @@ def refused_reason(address: str) -> str | None:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
-    for label in ("loopback", "link_local", "private", "multicast", "reserved", "unspecified"):
+    for label in ("unspecified", "loopback", "link_local", "private", "multicast", "reserved"):
         if getattr(ip, f"is_{label}"):
             return label.replace("_", "-")
     if not ip.is_global:
