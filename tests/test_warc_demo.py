@@ -78,6 +78,8 @@ def test_second_arsip_crawl_is_under_ten_percent(tmp_path):
     print(f"\narsip crawl of the bundled site: first {sizes[0]} WARC bytes, second {sizes[1]} "
           f"({100 * sizes[1] / sizes[0]:.1f}%)")
     assert sizes[1] < 0.10 * sizes[0]
+    urls = {entry["url"].split("/", 3)[3] for entry in read_index(tmp_path / "channel9")}
+    assert {"robots.txt", "sitemap.xml", "feed/"} <= urls  # archived like any page
     for warc in (tmp_path / "channel9" / "warcs").glob("*.warc.gz"):
         assert check_file(warc, collection_index(warc, {})).ok
 
