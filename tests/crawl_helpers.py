@@ -36,9 +36,9 @@ def start_arsip(*args) -> subprocess.Popen:
 
 
 def reports(collection: Path) -> list[dict]:
-    """Every crawl report of a collection, oldest first."""
-    found = [json.loads(p.read_text(encoding="utf-8")) for p in (collection / "crawls").glob("*.json")]
-    return sorted(found, key=lambda r: (r["started"], r["finished"]))
+    """Every crawl report of a collection, oldest (least recently written) first."""
+    paths = sorted((collection / "crawls").glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
+    return [json.loads(p.read_text(encoding="utf-8")) for p in paths]
 
 
 def texts(collection: Path) -> dict[str, str]:
