@@ -34,13 +34,23 @@ def compile_selector(expr: str) -> etree.XPath:
         raise BadSelector(f"invalid selector {expr!r}: {exc}") from None
 
 
+@lru_cache(maxsize=512)
+def _compiled_or_none(expr: str) -> etree.XPath | None:
+    # Cached, so a broken hint is reported once per process, not once per page.
+    try:
+        return compile_selector(expr)
+    except BadSelector as exc:
+        logger.warning("%s (ignored)", exc)
+        return None
+
+
 def select(root, expr: str) -> list:
     """Everything a selector matches: elements, or strings for ``::text``/``::attr``/XPath text."""
-    try:
-        result = compile_selector(expr)(root)
-    except BadSelector as exc:
-        logger.warning("%s", exc)
+    xpath = _compiled_or_none(expr)
+    if xpath is None:
         return []
+    try:
+        result = xpath(root)
     except etree.XPathError as exc:
         logger.warning("selector %r failed: %s", expr, exc)
         return []
