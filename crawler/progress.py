@@ -26,13 +26,13 @@ def human_bytes(n: float) -> str:
     return f"{n:.1f} GB"
 
 
-def progress_line(stats: dict, elapsed: float) -> str:
-    """One line of counters from the crawl's stats."""
+def progress_line(stats: dict, elapsed: float, skipped: int = 0) -> str:
+    """One line of counters from the crawl's stats (``skipped``: archived articles not refetched)."""
     pages = stats.get("response_received_count", 0)
     articles = sum(stats.get(f"arsip/articles/{k}", 0) for k in ("new", "changed", "unchanged"))
     rate = pages / elapsed if elapsed > 0 else 0.0
     return (f"pages {pages} | articles {articles} (new {stats.get('arsip/articles/new', 0)}, changed "
-            f"{stats.get('arsip/articles/changed', 0)}, skipped {stats.get('arsip/skip/unchanged', 0)}) | "
+            f"{stats.get('arsip/articles/changed', 0)}, skipped {skipped}) | "
             f"{human_bytes(stats.get('downloader/response_bytes', 0))} | {rate:.1f} pages/s | "
             f"errors {stats.get('arsip/errors', 0)}")
 
@@ -65,7 +65,8 @@ class Progress:
         self.task.start(TTY_INTERVAL if self.mode == "tty" else LOG_INTERVAL, now=False)
 
     def show(self):
-        line = progress_line(self.crawler.stats.get_stats(), time.monotonic() - self.started)
+        skipped = len(getattr(self.crawler.spider, "skipped", ()))
+        line = progress_line(self.crawler.stats.get_stats(), time.monotonic() - self.started, skipped)
         if self.mode == "tty":
             sys.stderr.write("\r\033[K" + line)
             sys.stderr.flush()
