@@ -56,7 +56,8 @@ END = [re.compile(p, _I) for p in (
 )]
 # WordPress shortcodes a theme failed to expand: "[button link=...]", "[/button]".
 SHORTCODE = re.compile(r"\[(?:/[a-z][\w-]*|[a-z][\w-]*(?:\s+[\w-]+\s*=\s*[\"“”'][^\]]*)+)\]", _I)
-TAIL_WORDS = 30  # a block this long or longer reads as prose, not a link title or label
+PROSE_END = ".!?…\"”’)"
+PROSE_WORDS = 8  # a sentence of this many words or more that ends like one is article prose
 
 
 def is_noise(block: str) -> bool:
@@ -69,8 +70,13 @@ def is_end(block: str) -> bool:
     return any(p.search(block) for p in END)
 
 
+def _prose(block: str) -> bool:
+    """A full sentence, as opposed to a link title, a label or a button."""
+    return block.endswith(tuple(PROSE_END)) and len(block.split()) >= PROSE_WORDS and not is_noise(block)
+
+
 def _tail_like(blocks: list[str]) -> bool:
-    return all(len(b.split()) < TAIL_WORDS or is_noise(b) for b in blocks)
+    return not any(_prose(b) for b in blocks)
 
 
 def _same(a: str, b: str | None) -> bool:
