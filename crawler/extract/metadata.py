@@ -46,8 +46,6 @@ def clean_author(value: str) -> str | None:
     value = value.strip("()[] ,;").strip()
     if not value or value.lower().rstrip(" :*") in NOT_AUTHORS or len(value) > 100 or "://" in value:
         return None
-    if value.lower() in NOT_AUTHORS:
-        return None
     return value
 
 
