@@ -35,6 +35,7 @@ def test_unusable_input_gives_reason(html, reason):
     article = extract(html, URL)
     assert not article.ok and article.reason.startswith(reason)
     assert article.blocks == [] and article.render() == "\n\n\n\n"
+    assert article.reason_code == reason.replace(" ", "-")
 
 
 def test_non_html_content_type():

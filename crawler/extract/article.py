@@ -33,6 +33,14 @@ class Article:
         """True when the page yielded an article (then ``reason`` is None)."""
         return self.reason is None
 
+    @property
+    def reason_code(self) -> str | None:
+        """The reason without its details, as a stable slug for stats keys ("no-article-text")."""
+        if self.reason is None:
+            return None
+        head = self.reason.split(";")[0].split("(")[0].split(":")[0].strip().lower()
+        return "-".join(head.split()) or "unknown"
+
     @classmethod
     def failed(cls, url: str, reason: str) -> Article:
         """An empty article that says why the page gave none."""
