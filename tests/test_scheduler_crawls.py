@@ -48,8 +48,8 @@ def test_two_seeds_run_side_by_side_on_time_and_never_overlap(tmp_path, site_fac
     store = Store(svc.data, create=False)
     wait_for(lambda: all(len(finished_runs(store, s)) >= 2 for s in ("alpha", "beta")), svc,
              "two finished crawls of each seed", timeout=60)
-    assert svc.stop() == 0
     runs = {seed: finished_runs(store, seed) for seed in ("alpha", "beta")}
+    assert svc.stop() == 0
     for seed, seed_runs in runs.items():
         for run in seed_runs:
             assert (run.outcome, run.exit_status, run.trigger) == ("finished", 0, "schedule")

@@ -63,7 +63,7 @@ def test_interval_trigger_grace_and_description():
     (0, False, {"outcome": "finished", "pages": 12, "warc_bytes": 3400, "errors": 1}, "finished"),
     (3, False, {"outcome": "interrupted", "pages": 4}, "interrupted"),
     (3, True, {"outcome": "interrupted", "pages": 4}, "timeout"),
-    (1, False, None, "failed"), (2, False, None, "failed"), (-9, False, None, "killed"),
+    (1, False, None, "failed"), (2, False, None, "failed"), (-9, False, None, "killed"), (-15, False, None, "interrupted"),
     (None, False, None, "interrupted"), (0, False, None, "finished"),
 ])
 def test_summarize_prefers_the_report(status, timed_out, report, outcome):

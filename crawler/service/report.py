@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -48,10 +49,10 @@ def summarize(exit_status: int | None, timed_out: bool, report: dict | None) -> 
         outcome = "timeout"
     elif report.get("outcome") in ("finished", "failed", "interrupted"):
         outcome = report["outcome"]
-    elif exit_status is None:
-        outcome = "interrupted"
+    elif exit_status is None or exit_status in (-signal.SIGTERM, -signal.SIGINT):
+        outcome = "interrupted"  # stopped before it could handle the signal, so before it wrote anything
     elif exit_status < 0:
-        outcome = "killed"  # ended by a signal it did not handle (SIGKILL, a crash)
+        outcome = "killed"  # SIGKILL, or a crash
     else:
         outcome = EXIT_OUTCOMES.get(exit_status, "failed")
     return {"outcome": outcome, "pages": _count(report.get("pages")),
