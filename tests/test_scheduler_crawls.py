@@ -120,3 +120,17 @@ def _running(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def test_a_crawl_over_its_time_limit_is_stopped_cleanly(tmp_path, site_factory, service):
+    site = site_factory(articles=20, faults=Faults(slow=1.0, slow_seconds=0.4))
+    write_seed(tmp_path / "seeds", "alpha", start_url=site.url, extra=SLOW, interval="1h", time_limit="2s")
+    svc = service()
+    assert arsip("run-now", "alpha", "--data", svc.data) == ["run-now alpha: started"]
+    store = Store(svc.data, create=False)
+    run = wait_for(lambda: (r := store.last_run("alpha")) and r.finished and r, svc, "the run to end")
+    assert (run.outcome, run.exit_status, run.trigger) == ("timeout", 3, "run-now")
+    assert run.pages > 0 and run.bytes > 0
+    assert "exceeded its time limit of 2.0s" in svc.log()
+    assert open_warcs(svc.data) == [] and assert_warcs_valid(svc.data) > 0
+    assert svc.stop() == 0
