@@ -85,6 +85,19 @@ def test_a_second_scheduler_on_the_same_data_is_refused(tmp_path, service):
     assert svc.stop() == 0
 
 
+def test_seed_files_added_and_removed_are_picked_up(tmp_path, service):
+    alpha = write_seed(tmp_path / "seeds", "alpha", interval="1h")
+    svc = service()
+    write_seed(tmp_path / "seeds", "beta", interval="2h")
+    wait_for(lambda: "beta" in svc.jobs(), svc, "the new seed scheduled by the periodic check")
+    alpha.unlink()
+    svc.proc.send_signal(signal.SIGHUP)
+    wait_for(lambda: "SIGHUP received: re-reading seed files" in svc.log(), svc, "the SIGHUP re-sync")
+    wait_for(lambda: list(svc.jobs()) == ["beta"], svc, "alpha unscheduled")
+    assert "seed=alpha unscheduled: its seed file is gone" in svc.log()
+    assert svc.stop() == 0
+
+
 def test_sigkill_and_restart_keep_the_schedule(tmp_path, service):
     write_seed(tmp_path / "seeds", "alpha", interval="1h")
     write_seed(tmp_path / "seeds", "beta", cron="0 6 * * 1", timezone="Asia/Jakarta")
