@@ -66,8 +66,12 @@ class ExportReport:
         return self.captures / self.seconds if self.seconds else 0.0
 
 
-def extract_batch(batch: list[tuple], hints) -> list[dict]:
-    """Worker: read each (path, offset, date) capture and extract it; failures are reported, not raised."""
+def extract_batch(batch: list[tuple], hints, article_pattern: str | None = None) -> list[dict]:
+    """Worker: read each (path, offset, date) capture and extract it; failures are reported, not raised.
+
+    Without a seed's ``article_pattern`` (already applied when planning), the page's own signals
+    decide what is an article, so home pages and archives are not exported as articles.
+    """
     from crawler.extract import extract
 
     results = []
@@ -80,6 +84,9 @@ def extract_batch(batch: list[tuple], hints) -> list[dict]:
         article = extract(ex.body, ex.url, hints=hints, headers=dict(ex.headers))
         if not article.ok:
             results.append({"skip": article.reason, "url": ex.url})
+            continue
+        if not (article_pattern or article.is_article):
+            results.append({"skip": f"not an article ({article.page_kind} page)", "url": ex.url})
             continue
         meta = article.to_dict()
         meta.update(url=ex.url, canonical_url=article.canonical_url or ex.url, fetched_at=date,
@@ -124,9 +131,10 @@ def extract_all(todo: list[tuple], opts: ExportOptions, report: ExportReport) ->
         import multiprocessing
 
         pool = ProcessPoolExecutor(opts.jobs, mp_context=multiprocessing.get_context("spawn"))
-        results = pool.map(extract_batch, batches, [opts.hints] * len(batches))
+        results = pool.map(extract_batch, batches, [opts.hints] * len(batches),
+                           [opts.article_pattern] * len(batches))
     else:
-        pool, results = None, (extract_batch(b, opts.hints) for b in batches)
+        pool, results = None, (extract_batch(b, opts.hints, opts.article_pattern) for b in batches)
     try:
         for batch, result in zip(batches, results, strict=True):
             for (path, offset, _), item in zip(batch, result, strict=True):

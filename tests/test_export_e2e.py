@@ -10,8 +10,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from crawl_helpers import arsip, write_seed
 from test_replay_archive import fetch, index_collection, serve
-from warc_helpers import crawl
 
 from archive.cdxj import CdxjIndex
 from archive.replay import make_app
@@ -45,9 +45,14 @@ def _article_urls(coll_dir):
 
 
 def test_crawled_collection_replays_and_exports(site, tmp_path):
-    coll = tmp_path / "data" / "channel9"
-    crawl(coll, [site.url + "/"], conditional=True, timeout=300)
-    crawl(coll, [site.url + "/"], conditional=True, timeout=300)  # the second crawl writes revisits/304s
+    data = tmp_path / "data"
+    seed = write_seed(tmp_path, site.url, name="channel9")
+    for extra in ([], ["--full"]):  # the second, full crawl refetches every article: revisits
+        proc = arsip("crawl", seed, "--data", data, "--progress", "off", *extra)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+    coll = data / "channel9"
+    revisits = [ln for ln in (coll / "indexes" / "index.cdxj").read_text().splitlines() if '"warc/revisit"' in ln]
+    assert revisits, "the second crawl should have written revisit records"
     urls = _article_urls(coll)
     assert len(urls) >= 5
     site_url = site.url

@@ -27,6 +27,7 @@ class Article:
     encoding: str | None = None
     sources: dict[str, str] = field(default_factory=dict)
     reason: str | None = None
+    page_kind: str = "unknown"  # "article", "listing" or "unknown", from the page's own signals
 
     @property
     def ok(self) -> bool:
@@ -40,6 +41,13 @@ class Article:
             return None
         head = self.reason.split(";")[0].split("(")[0].split(":")[0].strip().lower()
         return "-".join(head.split()) or "unknown"
+
+    @property
+    def is_article(self) -> bool:
+        """True for an article page: by its signals, or with none either way, by its text length."""
+        from crawler.extract.signals import looks_like_article
+
+        return self.ok and looks_like_article(self.page_kind, self.blocks)
 
     @classmethod
     def failed(cls, url: str, reason: str) -> Article:
@@ -74,6 +82,7 @@ class Article:
             "encoding": self.encoding,
             "blocks": len(self.blocks),
             "ok": self.ok,
+            "page_kind": self.page_kind,
             "reason": self.reason,
             "sources": dict(self.sources),
         }

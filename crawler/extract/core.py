@@ -19,6 +19,7 @@ from crawler.extract.cleanup import clean_blocks
 from crawler.extract.fallback import trafilatura_blocks
 from crawler.extract.page import Page, load
 from crawler.extract.selectors import drop, select_elements
+from crawler.extract.signals import page_kind
 from crawler.extract.wordpress import article_scope, find_body, strip_junk
 
 logger = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ def _extract(html, url: str, hints, headers) -> Article:
     page = load(html, url, headers)
     if isinstance(page, str):
         return Article.failed(url, page)
-    article = Article(url=url, encoding=page.encoding)
+    article = Article(url=url, encoding=page.encoding, page_kind=page_kind(page))
     notes: list[str] = []
     layers = _locate(page, hints, notes)
     first = next(layers, None)
