@@ -21,21 +21,23 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 venv: $(VENV)/.installed
 
+# A tool whose pins clash with ours gets a venv of its own: $(1) the venv, $(2) the requirement.
+define tool_venv
+	$(PYTHON) -m venv $(1)
+	$(1)/bin/pip install -q --upgrade pip
+	$(1)/bin/pip install -q '$(2)'
+	touch $(1)/.installed
+endef
+
 # pywb pins its own dependencies, so the WARC interop tests get it in a venv of its own.
 PYWB_VENV ?= .venv-pywb
 $(PYWB_VENV)/.installed:
-	$(PYTHON) -m venv $(PYWB_VENV)
-	$(PYWB_VENV)/bin/pip install -q --upgrade pip
-	$(PYWB_VENV)/bin/pip install -q 'pywb==2.10.0'
-	touch $@
+	$(call tool_venv,$(PYWB_VENV),pywb==2.10.0)
 
 # py-wacz (the `wacz validate` tool) pins its own dependencies too: a venv of its own for the WACZ tests.
 WACZ_VENV ?= .venv-wacz
 $(WACZ_VENV)/.installed:
-	$(PYTHON) -m venv $(WACZ_VENV)
-	$(WACZ_VENV)/bin/pip install -q --upgrade pip
-	$(WACZ_VENV)/bin/pip install -q 'wacz==0.6.0'
-	touch $@
+	$(call tool_venv,$(WACZ_VENV),wacz==0.6.0)
 
 # The replay browser test drives Debian's chromium; the wget-WARC test needs wget. Installed only
 # when missing and we are root (as on CI); elsewhere install them yourself.
@@ -56,4 +58,4 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.run
 
 clean:
-	rm -rf $(VENV) $(DATA) .pytest_cache
+	rm -rf $(VENV) $(PYWB_VENV) $(WACZ_VENV) $(DATA) .pytest_cache
