@@ -84,7 +84,7 @@ class ArticlePipeline:
             self._fail(item, f"extract: {type(exc).__name__}: {exc}")
             return item
         if not article.ok:
-            self._count(f"arsip/extract/failed/{article.reason}")
+            self._count(f"arsip/extract/failed/{article.reason_code}")
             self._fail(item, f"extract: {article.reason}")
             return item
         self._store(item, article)
