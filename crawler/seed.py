@@ -12,20 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from archive.errors import ArsipError
+from crawler.tomlcheck import SeedError, Table, check_url, parse_duration, positive
+
+__all__ = ["Seed", "SeedError", "ExtractionHints", "Politeness", "Schedule", "BundledSite",
+           "load_seed", "seed_from_dict", "adhoc_seed", "parse_duration"]
 
 DEFAULT_CONTACT = "https://github.com/arsip-archiver/arsip"
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
-DURATION_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-class SeedError(ArsipError):
-    """A seed file is malformed: names the file, the key and the reason."""
-
-    def __init__(self, path: str | Path, key: str, reason: str):
-        self.path, self.key, self.reason = str(path), key, reason
-        super().__init__(f"{path}: {key}: {reason}")
 
 
 @dataclass(frozen=True)
@@ -108,91 +101,20 @@ def _query(url: str) -> str:
     return "?" + query if query else ""
 
 
-def parse_duration(value, path, key) -> float:
-    """Accept seconds as a number or a string such as ``90s``, ``15m``, ``6h``, ``1d``."""
-    if isinstance(value, bool):
-        raise SeedError(path, key, "expected a duration such as 30, '15m' or '6h', got a boolean")
-    if isinstance(value, int | float):
-        seconds = float(value)
-    elif isinstance(value, str) and (match := DURATION_RE.match(value)):
-        seconds = float(match.group(1)) * DURATION_UNITS[match.group(2)]
-    else:
-        raise SeedError(path, key, f"expected a duration such as 30, '15m' or '6h', got {value!r}")
-    if seconds <= 0:
-        raise SeedError(path, key, "must be greater than zero")
-    return seconds
-
-
-class _Table:
-    """Typed access to one TOML table that remembers which keys were read."""
-
-    def __init__(self, data: dict, path, prefix: str = ""):
-        if not isinstance(data, dict):
-            raise SeedError(path, prefix.rstrip(".") or "<file>", "expected a table")
-        self.data, self.path, self.prefix, self.seen = data, path, prefix, set()
-
-    def get(self, key, kind, default=None, required=False):
-        self.seen.add(key)
-        full = self.prefix + key
-        if key not in self.data:
-            if required:
-                raise SeedError(self.path, full, "is required")
-            return default
-        value = self.data[key]
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise SeedError(self.path, full, f"expected {_kind_name(kind)}, got {type(value).__name__} {value!r}")
-        return value
-
-    def strings(self, key, required=False) -> tuple[str, ...]:
-        values = self.get(key, list, [], required)
-        for item in values:
-            if not isinstance(item, str) or not item.strip():
-                raise SeedError(self.path, self.prefix + key, f"expected a list of non-empty strings, got {item!r}")
-        return tuple(values)
-
-    def table(self, key) -> _Table:
-        return _Table(self.get(key, dict, {}), self.path, f"{self.prefix}{key}.")
-
-    def finish(self):
-        unknown = sorted(set(self.data) - self.seen)
-        if unknown:
-            raise SeedError(self.path, self.prefix + unknown[0], "unknown key")
-
-
-def _kind_name(kind) -> str:
-    return {str: "a string", int: "an integer", float: "a number", bool: "true or false",
-            list: "a list", dict: "a table"}.get(kind, "a number or a duration string")
-
-
-def _check_url(url: str, path, key) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise SeedError(path, key, f"not an http(s) URL: {url!r}")
-    return url
-
-
-def _positive(value, path, key, allow_zero=True):
-    if value is not None and (value < 0 or (value == 0 and not allow_zero)):
-        raise SeedError(path, key, f"must be {'zero or more' if allow_zero else 'greater than zero'}, got {value}")
-    return value
-
-
-def _politeness(table: _Table, path) -> Politeness:
+def _politeness(table: Table, path) -> Politeness:
     pol = Politeness(
-        delay=_positive(table.get("delay", float, 1.0), path, "politeness.delay"),
-        concurrency=_positive(table.get("concurrency", int, 4), path, "politeness.concurrency", allow_zero=False),
+        delay=positive(table.get("delay", float, 1.0), path, "politeness.delay"),
+        concurrency=positive(table.get("concurrency", int, 4), path, "politeness.concurrency", allow_zero=False),
         obey_robots=table.get("obey_robots", bool, True),
         autothrottle=table.get("autothrottle", bool, True),
         user_agent=table.get("user_agent", str),
-        contact_url=_check_url(table.get("contact_url", str, DEFAULT_CONTACT), path, "politeness.contact_url"),
+        contact_url=check_url(table.get("contact_url", str, DEFAULT_CONTACT), path, "politeness.contact_url"),
     )
     table.finish()
     return pol
 
 
-def _schedule(table: _Table, path) -> Schedule:
+def _schedule(table: Table, path) -> Schedule:
     interval, cron = table.get("interval", (int, float, str)), table.get("cron", str)
     if interval is not None and cron is not None:
         raise SeedError(path, "schedule.cron", "give either interval or cron, not both")
@@ -226,7 +148,7 @@ def _check_timezone(name: str, path):
         raise SeedError(path, "schedule.timezone", f"unknown time zone {name!r}") from None
 
 
-def _hints(table: _Table) -> ExtractionHints:
+def _hints(table: Table) -> ExtractionHints:
     hints = ExtractionHints(
         title=table.get("title", str), category=table.get("category", str), body=table.get("body", str),
         author=table.get("author", str), published=table.get("published", str), drop=table.strings("drop"))
@@ -234,11 +156,11 @@ def _hints(table: _Table) -> ExtractionHints:
     return hints
 
 
-def _bundled(table: _Table, path) -> BundledSite:
+def _bundled(table: Table, path) -> BundledSite:
     site = BundledSite(
-        articles=_positive(table.get("articles", int, 60), path, "bundled_site.articles", allow_zero=False),
+        articles=positive(table.get("articles", int, 60), path, "bundled_site.articles", allow_zero=False),
         seed=table.get("seed", int, 9),
-        port=_positive(table.get("port", int, 0), path, "bundled_site.port"))
+        port=positive(table.get("port", int, 0), path, "bundled_site.port"))
     table.finish()
     return site
 
@@ -255,7 +177,7 @@ def _check_pattern(pattern, path):
 
 def seed_from_dict(data: dict, path: str | Path = "<seed>") -> Seed:
     """Validate a parsed TOML document and build a :class:`Seed`."""
-    top = _Table(data, path)
+    top = Table(data, path)
     name = top.get("name", str, required=True)
     if not NAME_RE.match(name):
         raise SeedError(path, "name", f"use lowercase letters, digits, '-' or '_' (max 64), got {name!r}")
@@ -264,7 +186,7 @@ def seed_from_dict(data: dict, path: str | Path = "<seed>") -> Seed:
     starts = top.strings("start_urls", required=bundled is None)
     if bundled is None:
         for url in starts:
-            _check_url(url, path, "start_urls")
+            check_url(url, path, "start_urls")
     elif not starts:
         starts = ("http://127.0.0.1/",)
     # A bundled seed's start URLs are paths until the site's port is known (Seed.with_base_url).
@@ -273,12 +195,12 @@ def seed_from_dict(data: dict, path: str | Path = "<seed>") -> Seed:
     articles = top.table("articles")
     seed = Seed(
         name=name, start_urls=starts, allowed_domains=domains,
-        sitemaps=tuple(_check_url(u, path, "sitemaps") for u in top.strings("sitemaps")),
-        feeds=tuple(_check_url(u, path, "feeds") for u in top.strings("feeds")),
+        sitemaps=tuple(check_url(u, path, "sitemaps") for u in top.strings("sitemaps")),
+        feeds=tuple(check_url(u, path, "feeds") for u in top.strings("feeds")),
         article_pattern=_check_pattern(articles.get("url_pattern", str), path),
-        max_articles=_positive(articles.get("max_articles", int, 0), path, "articles.max_articles"),
-        max_pages=_positive(articles.get("max_pages", int, 0), path, "articles.max_pages"),
-        max_pagination_depth=_positive(articles.get("max_pagination_depth", int, 50), path,
+        max_articles=positive(articles.get("max_articles", int, 0), path, "articles.max_articles"),
+        max_pages=positive(articles.get("max_pages", int, 0), path, "articles.max_pages"),
+        max_pagination_depth=positive(articles.get("max_pagination_depth", int, 50), path,
                                        "articles.max_pagination_depth", allow_zero=False),
         allow_private_networks=top.get("allow_private_networks", bool, False),
         politeness=_politeness(top.table("politeness"), path),
@@ -308,7 +230,7 @@ def load_seed(path: str | Path) -> Seed:
 
 def adhoc_seed(url: str) -> Seed:
     """A seed with sensible defaults for ``arsip crawl https://site/``."""
-    _check_url(url, "<command line>", "url")
+    check_url(url, "<command line>", "url")
     host = urlsplit(url).hostname
     name = re.sub(r"[^a-z0-9_-]+", "-", host.lower()).strip("-")[:64] or "site"
     return Seed(name=name, start_urls=(url,), allowed_domains=(host,))
