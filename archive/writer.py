@@ -7,6 +7,7 @@ over once they pass ``max_size`` and are named ``<prefix>-<YYYYmmddHHMMSSfff>-<s
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import socket
@@ -40,6 +41,29 @@ def warc_filename(prefix: str, serial: int, host: str, moment: datetime | None =
     return f"{prefix}-{stamp}-{serial:05d}-{host}.warc.gz"
 
 
+class _WriteAll:
+    """The raw file for warcio, whose ``write`` writes every byte or raises: on a full disk or at a
+    file size limit the OS first accepts part of a chunk, and warcio ignores a short count."""
+
+    def __init__(self, raw):
+        self.raw = raw
+
+    def write(self, data) -> int:
+        view = memoryview(data).cast("B")
+        while view:
+            count = self.raw.write(view)
+            if not count:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            view = view[count:]
+        return len(data)
+
+    def flush(self) -> None:
+        self.raw.flush()
+
+    def tell(self) -> int:
+        return self.raw.tell()
+
+
 class RotatingWarcWriter:
     """Writes records into ``directory``, starting each file with a warcinfo record."""
 
@@ -69,7 +93,13 @@ class RotatingWarcWriter:
 
     def _write_one(self, record) -> Written:
         start = self._fh.tell()
-        self._writer.write_record(record)  # warcio flushes the gzip member and the file object
+        try:
+            self._writer.write_record(record)  # warcio flushes the gzip member and the file object
+        except OSError:
+            # disk full or file size limit: cut the half-written member off so the file stays valid
+            self._fh.truncate(start)
+            self._fh.seek(start)
+            raise
         end = self._fh.tell()
         self.bytes_written += end - start
         return Written(self._name, start, end - start, record.rec_headers, record.http_headers)
@@ -81,7 +111,7 @@ class RotatingWarcWriter:
         self.serial += 1
         # buffering=0: every compressed chunk goes straight to the OS, nothing waits in Python
         self._fh = open(self.directory / (self._name + OPEN_SUFFIX), "xb", buffering=0)
-        self._writer = WARCWriter(self._fh, gzip=True, warc_version=WARC_VERSION)
+        self._writer = WARCWriter(_WriteAll(self._fh), gzip=True, warc_version=WARC_VERSION)
         info = {"software": "arsip", "hostname": socket.gethostname(),
                 "format": "WARC File Format 1.1",
                 "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
