@@ -107,11 +107,19 @@ class ArticlePipeline:
             record_id=capture.get("record_id"), **_metadata(article))
         stored = self.catalog.store(record, self.crawl_id)
         self._count(f"arsip/articles/{stored.status}")
-        if stored.status == UNCHANGED:
+        if stored.status == UNCHANGED and self._complete(record.canonical_url, stored.file):
             return
         write_atomic(self.text_dir / stored.file, text.encode("utf-8"))
         self._archive_text(item, record, text)
         logger.debug("%s article %s -> %s", "new" if stored.status == NEW else "changed", key, stored.file)
+
+    def _complete(self, canonical_url: str, file: str) -> bool:
+        """Whether an unchanged article's text file and conversion record both exist: the catalog
+        row is committed first, so a crawl killed just after it left them unwritten."""
+        if not (self.text_dir / file).exists():
+            return False
+        row = self.catalog.get(canonical_url)
+        return getattr(self.crawler, "arsip_archive", None) is None or bool(row and row["text_warc_file"])
 
     def _canonical(self, item: ArticlePage, article) -> str:
         declared = getattr(article, "canonical_url", None)
