@@ -77,7 +77,7 @@ def extract_batch(batch: list[tuple], hints, article_pattern: str | None = None)
     results = []
     for path, offset, date in batch:
         try:
-            ex = read_at(path, offset)
+            ex = read_at(path, offset, verify=True)
         except ArsipError as exc:
             results.append({"error": str(exc)})
             continue

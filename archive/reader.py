@@ -51,21 +51,29 @@ class Exchange:
         return self.header("location")
 
 
-def _read_body(path: str, offset: int) -> tuple[bytes, bool]:
-    """The payload decoded (chunking, gzip, br); the raw payload if decoding fails."""
+def _read_body(path: str, offset: int, verify: bool = False) -> tuple[bytes, bool]:
+    """The payload decoded (chunking, gzip, br); the raw payload if decoding fails. ``verify``
+    raises :class:`WarcError` when the record's block or payload digest does not match."""
     for decode in (True, False):
         with open(path, "rb") as fh:
             fh.seek(offset)
-            record = next(iter(ArchiveIterator(fh)))
+            record = next(iter(ArchiveIterator(fh, check_digests=verify)))
             try:
-                return (record.content_stream() if decode else record.raw_stream).read(), decode
+                body = (record.content_stream() if decode else record.raw_stream).read()
             except Exception as exc:  # noqa: BLE001 - zlib/brotli/chunk errors all mean "keep it raw"
                 log.debug("cannot decode body at %s:%d: %s", path, offset, exc)
+                continue
+            record.raw_stream.read()  # the block digest covers the whole block
+            if verify and record.digest_checker.passed is False:
+                raise WarcError(f"{os.path.basename(path)}: damaged record at offset {offset}: "
+                                f"{'; '.join(record.digest_checker.problems)}")
+            return body, decode
     return b"", False
 
 
-def read_at(path: str | Path, offset: int) -> Exchange:
-    """Read the record at ``offset`` of the WARC ``path`` (raises :class:`WarcError` if unreadable)."""
+def read_at(path: str | Path, offset: int, verify: bool = False) -> Exchange:
+    """Read the record at ``offset`` of the WARC ``path`` (raises :class:`WarcError` if unreadable,
+    or with ``verify`` if its digests do not match)."""
     path = str(path)
     try:
         with open(path, "rb") as fh:
@@ -77,7 +85,7 @@ def read_at(path: str | Path, offset: int) -> Exchange:
     except Exception as exc:  # noqa: BLE001 - warcio's ArchiveLoadFailed and zlib.error have no common base
         raise WarcError(f"{os.path.basename(path)}: damaged record at offset {offset}: {exc}") from None
     if exchange.rec_type in ("response", "resource"):
-        exchange.body, exchange.decoded = _read_body(path, offset)
+        exchange.body, exchange.decoded = _read_body(path, offset, verify)
     return exchange
 
 
