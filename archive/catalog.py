@@ -99,10 +99,17 @@ class Catalog:
     def __exit__(self, *exc):
         self.close()
 
-    def known(self) -> dict[str, str | None]:
-        """Every archived article under both its canonical and its fetched URL -> lastmod."""
+    def known(self, text_record: bool = False) -> dict[str, str | None]:
+        """Every completely archived article under both its canonical and its fetched URL -> lastmod.
+
+        An article whose text file (or, with ``text_record``, conversion record) is missing is left
+        out: a crawl killed between the catalog commit and those writes must fetch it again."""
+        text_dir = self.path.parent / "text"
+        present = {p.name for p in text_dir.glob("*.txt")} if text_dir.is_dir() else set()
         seen = {}
-        for row in self.db.execute("SELECT canonical_url, url, lastmod FROM articles"):
+        for row in self.db.execute("SELECT canonical_url, url, lastmod, file, text_warc_file FROM articles"):
+            if row["file"] not in present or (text_record and not row["text_warc_file"]):
+                continue
             seen[row["url"]] = seen[row["canonical_url"]] = row["lastmod"]
         return seen
 
@@ -142,7 +149,9 @@ class Catalog:
             (rec.canonical_url, rec.url, ordinal, rec.hash16, file, rec.sha1, rec.title, rec.category,
              rec.published, rec.author, json.dumps(rec.tags, ensure_ascii=False), rec.language,
              rec.canonical_url, rec.url, rec.fetched_at, rec.warc_file, rec.warc_offset, rec.record_id,
-             old and old["text_warc_file"], old and old["text_warc_offset"], first, changed, crawl_id))
+             # a new text needs a new conversion record: until it is written, the row has none
+             *((old["text_warc_file"], old["text_warc_offset"]) if status == UNCHANGED else (None, None)),
+             first, changed, crawl_id))
         return Stored(status, ordinal, file)
 
     def set_text_location(self, canonical_url: str, warc_file: str, warc_offset: int):

@@ -79,14 +79,33 @@ def merge_into(index_path: Path, new_lines: Iterable[str], drop_files: set[str] 
     old = (line for line in _read_lines(index_path) if not drop_files or _filename(line) not in drop_files)
     tmp = index_path.with_suffix(".cdxj.tmp")
     count, previous = 0, None
-    with open(tmp, "w", encoding="utf-8") as out:
-        for line in heapq.merge(old, sorted(new_lines)):
-            if line != previous:
-                out.write(line)
-                count += 1
-            previous = line
+    try:
+        with open(tmp, "w", encoding="utf-8") as out:
+            for line in heapq.merge(old, sorted(new_lines)):
+                if line != previous:
+                    out.write(line)
+                    count += 1
+                previous = line
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # the old index stays as it was
+        raise
     os.replace(tmp, index_path)
     return count
+
+
+_FILENAME_RE = re.compile(r'"filename": "([^"]+)"')
+
+
+def unindexed_files(warc_dir: Path, index_path: Path) -> list[Path]:
+    """Closed WARC files of ``warc_dir`` of which the index names no record."""
+    closed = {p.name: p for p in warc_dir.glob("*.warc.gz")} if warc_dir.is_dir() else {}
+    if not closed:
+        return []
+    named = set()
+    for line in _read_lines(index_path):
+        if match := _FILENAME_RE.search(line):
+            named.add(match.group(1))
+    return [path for name, path in sorted(closed.items()) if name not in named]
 
 
 def _filename(line: str) -> str | None:

@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from archive.dedup import DigestStore
-from archive.index import INDEX_NAME, cdxj_line, index_warc, merge_into
+from archive.index import INDEX_NAME, cdxj_line, index_warc, merge_into, unindexed_files
 from archive.records import Exchange, RecordFactory, sha1_digest, warc_date
 from archive.repair import repair_directory
 from archive.writer import RotatingWarcWriter
@@ -40,9 +40,12 @@ class ArchiveSession:
     def open(self) -> None:
         """Repair what a killed crawl left, then get ready to write."""
         repaired = [r.path for r in repair_directory(self.coll_dir / "warcs") if r.records]
-        if repaired:
-            lines = [line for path in repaired for line in index_warc(path)]
-            merge_into(self.index_path, lines, drop_files={p.name for p in repaired})
+        # plus files closed by a crawl that could not update the index (disk full at its end)
+        missed = unindexed_files(self.coll_dir / "warcs", self.index_path)
+        to_index = sorted(set(repaired) | set(missed))
+        if to_index:
+            lines = [line for path in to_index for line in index_warc(path)]
+            merge_into(self.index_path, lines, drop_files={p.name for p in to_index})
         self.stats["repaired_files"] += len(repaired)
         if self.use_dedup:
             self.store = DigestStore(self.coll_dir / "dedup.sqlite")
@@ -99,12 +102,27 @@ class ArchiveSession:
                 "record_id": record.rec_headers.get_header("WARC-Record-ID")}
 
     def close(self) -> None:
-        """Close the WARC (dropping ``.open``), commit the digest store, merge the index."""
-        self.writer.close()
+        """Close the WARC (dropping ``.open``), commit the digest store, merge the index.
+
+        Each step is tried even when an earlier one failed (a full disk may refuse the index but
+        not the rename); the first failure is raised at the end."""
+        steps = (self.writer.close, self._close_store, self._merge_lines)
+        failures = []
+        for step in steps:
+            try:
+                step()
+            except Exception as exc:  # noqa: BLE001 - re-raised below, after the other steps
+                failures.append(exc)
+        self.stats["files"] = len(self.writer.closed_files)
+        if failures:
+            raise failures[0]
+
+    def _close_store(self) -> None:
         if self.store:
-            self.store.close()
-            self.store = None
+            store, self.store = self.store, None
+            store.close()
+
+    def _merge_lines(self) -> None:
         if self._lines:
             merge_into(self.index_path, self._lines)
             self._lines = []
-        self.stats["files"] = len(self.writer.closed_files)

@@ -76,6 +76,7 @@ class RotatingWarcWriter:
         self.serial = 0
         self.closed_files: list[Path] = []
         self.bytes_written = 0
+        self.failure: OSError | None = None  # the write that failed; no record is written after it
         self._fh = None
         self._name = ""
         self._writer: WARCWriter | None = None
@@ -86,20 +87,35 @@ class RotatingWarcWriter:
         return self._name
 
     def write(self, *records) -> list[Written]:
-        """Write records one after another into the same file (a request/response pair stays together)."""
-        if self._fh is None or self._fh.tell() >= self.max_size:
-            self._rotate()
-        return [self._write_one(record) for record in records]
+        """Write records one after another into the same file, all or none: a request/response
+        pair stays together, and a write that fails (disk full, file size limit) leaves the file
+        as it was before the first of them. After such a failure every later write raises too."""
+        if self.failure is not None:
+            raise OSError(self.failure.errno, f"WARC writing stopped after an earlier failure: {self.failure}")
+        try:
+            if self._fh is None or self._fh.tell() >= self.max_size:
+                self._rotate()
+            start = self._fh.tell()
+            try:
+                return [self._write_one(record) for record in records]
+            except OSError:
+                self._cut(start)
+                raise
+        except OSError as exc:
+            self.failure = exc
+            raise
+
+    def _cut(self, offset: int) -> None:
+        """Drop everything after ``offset`` (half-written members) so the file stays valid."""
+        try:
+            self._fh.truncate(offset)
+            self._fh.seek(offset)
+        except OSError:
+            log.exception("cannot cut %s back to %d; the next crawl repairs it", self._name, offset)
 
     def _write_one(self, record) -> Written:
         start = self._fh.tell()
-        try:
-            self._writer.write_record(record)  # warcio flushes the gzip member and the file object
-        except OSError:
-            # disk full or file size limit: cut the half-written member off so the file stays valid
-            self._fh.truncate(start)
-            self._fh.seek(start)
-            raise
+        self._writer.write_record(record)  # warcio flushes the gzip member and the file object
         end = self._fh.tell()
         self.bytes_written += end - start
         return Written(self._name, start, end - start, record.rec_headers, record.http_headers)
@@ -110,13 +126,22 @@ class RotatingWarcWriter:
         self._name = warc_filename(self.prefix, self.serial, self.host)
         self.serial += 1
         # buffering=0: every compressed chunk goes straight to the OS, nothing waits in Python
-        self._fh = open(self.directory / (self._name + OPEN_SUFFIX), "xb", buffering=0)
+        path = self.directory / (self._name + OPEN_SUFFIX)
+        self._fh = open(path, "xb", buffering=0)
         self._writer = WARCWriter(_WriteAll(self._fh), gzip=True, warc_version=WARC_VERSION)
         info = {"software": "arsip", "hostname": socket.gethostname(),
                 "format": "WARC File Format 1.1",
                 "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
                 **self.info}
-        self._write_one(self.factory.warcinfo(self._name, info))
+        try:
+            self._write_one(self.factory.warcinfo(self._name, info))
+        except OSError:
+            # a file without its warcinfo record holds nothing: remove it rather than leave it invalid
+            self._fh.close()
+            path.unlink(missing_ok=True)
+            self._fh = self._writer = None
+            self._name = ""
+            raise
         log.info("writing %s", self._name)
 
     def close(self) -> None:

@@ -12,10 +12,11 @@ import logging
 from pathlib import Path
 
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 
 from archive.records import Exchange
 from archive.session import ArchiveSession
+from crawler.storage import STORAGE_ERRORS, stop_for_storage, storage_failed
 
 log = logging.getLogger(__name__)
 ORDER = 950
@@ -96,7 +97,11 @@ class WarcCaptureMiddleware:
         self.stats.set_value("arsip/warc/repaired_files", self.session.stats["repaired_files"])
 
     def spider_closed(self, spider, reason) -> None:
-        self.session.close()
+        try:
+            self.session.close()
+        except STORAGE_ERRORS as exc:  # the WARC is closed by now; the digest store or index lag
+            log.error("cannot finish archiving in %s: %s (the WARC files are closed; the next crawl "
+                      "indexes any it misses, `arsip index` rebuilds the index)", self.session.coll_dir, exc)
         for key in ("records", "bytes", "responses", "revisits", "conversions", "files"):
             self.stats.set_value(f"arsip/warc/{key}", self.session.stats[key])
 
@@ -112,7 +117,13 @@ class WarcCaptureMiddleware:
     def process_response(self, request, response):
         if not response.url.startswith(("http://", "https://")):
             return response
-        capture = self.session.capture(exchange_from(request, response))
+        if storage_failed(self.crawler):
+            raise IgnoreRequest(f"not archived: storage failed ({request.url})")
+        try:
+            capture = self.session.capture(exchange_from(request, response))
+        except STORAGE_ERRORS as exc:
+            stop_for_storage(self.crawler, request.url, exc)
+            raise IgnoreRequest(f"not archived: {exc}") from exc
         request.meta["arsip_capture"] = capture
         self.stats.inc_value("arsip/warc/captures")
         self.stats.inc_value(f"arsip/warc/status_count/{response.status}")

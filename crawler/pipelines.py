@@ -18,6 +18,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
 from archive.catalog import NEW, UNCHANGED, ArticleRecord, Catalog
+from crawler.storage import STORAGE_ERRORS, stop_for_storage, storage_failed
 from crawler.urls import canonicalize, in_scope, url_hash16
 
 logger = logging.getLogger(__name__)
@@ -43,7 +44,11 @@ def utc_now() -> str:
 def write_atomic(path: Path, data: bytes):
     """Replace ``path`` with ``data`` so a reader never sees half a file."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
+    try:
+        tmp.write_bytes(data)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     os.replace(tmp, path)
 
 
@@ -66,12 +71,16 @@ class ArticlePipeline:
         self.catalog = Catalog.for_collection(self.collection)
 
     def close_spider(self):
-        self.catalog.apply_lastmods(self.crawl_id)
-        self.catalog.write_jsonl(self.collection / "articles.jsonl")
-        self.catalog.close()
+        try:
+            self.catalog.apply_lastmods(self.crawl_id)
+            self.catalog.write_jsonl(self.collection / "articles.jsonl")
+        except STORAGE_ERRORS as exc:  # the catalog is intact; the next crawl rewrites the JSONL
+            logger.error("cannot update %s: %s", self.collection / "articles.jsonl", exc)
+        finally:
+            self.catalog.close()
 
     async def process_item(self, item):
-        if not isinstance(item, ArticlePage):
+        if not isinstance(item, ArticlePage) or storage_failed(self.crawler):
             return item
         if item.status == 304:
             self.catalog.touch(item.key, self.crawl_id)
@@ -87,7 +96,12 @@ class ArticlePipeline:
             self._count(f"arsip/extract/failed/{article.reason_code}")
             self._fail(item, f"extract: {article.reason}")
             return item
-        self._store(item, article)
+        if storage_failed(self.crawler):  # failed while this page was being extracted
+            return item
+        try:
+            self._store(item, article)
+        except STORAGE_ERRORS as exc:
+            stop_for_storage(self.crawler, item.url, exc)
         return item
 
     def _extract(self, item: ArticlePage):
@@ -115,7 +129,8 @@ class ArticlePipeline:
 
     def _complete(self, canonical_url: str, file: str) -> bool:
         """Whether an unchanged article's text file and conversion record both exist: the catalog
-        row is committed first, so a crawl killed just after it left them unwritten."""
+        row is committed first, so a crawl killed just after it left them unwritten (and
+        ``Catalog.known`` made the spider fetch the article again)."""
         if not (self.text_dir / file).exists():
             return False
         row = self.catalog.get(canonical_url)

@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 from scrapy import signals
 
-from archive.catalog import Catalog
+from archive.catalog import Catalog, CatalogError
 
 logger = logging.getLogger(__name__)
 
@@ -37,12 +38,20 @@ def load_report(path: str | Path) -> dict | None:
         return None
 
 
-def write_report(path: str | Path, report: dict):
+def write_report(path: str | Path, report: dict) -> bool:
+    """Write the report atomically; on a full disk say so and return False (the caller still
+    holds the report and shows it)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        logger.error("cannot write the crawl report %s: %s", path, exc)
+        return False
+    return True
 
 
 def outcome_of(finish_reason: str, pages_ok: int) -> str:
@@ -105,8 +114,19 @@ class CrawlReport:
 
     def spider_closed(self, spider, reason):
         self.report = self.build(spider, reason)
-        write_report(self.path, self.report)
-        logger.info("crawl %s %s (%s): report %s", self.crawl_id, self.report["outcome"], reason, self.path)
+        written = write_report(self.path, self.report)
+        logger.info("crawl %s %s (%s): report %s", self.crawl_id, self.report["outcome"], reason,
+                    self.path if written else "not written")
+
+    def _article_counts(self) -> tuple[dict, int]:
+        """Articles new/changed/unchanged in this crawl and in the collection (zeros, logged, when
+        the catalog cannot be read: the report must still be written)."""
+        try:
+            with Catalog.for_collection(self.collection) as catalog:
+                return catalog.counts(self.crawl_id), len(catalog)
+        except (OSError, sqlite3.Error, CatalogError) as exc:
+            logger.error("cannot count articles in the catalog: %s", exc)
+            return {"new": 0, "changed": 0, "unchanged": 0}, 0
 
     def build(self, spider, reason: str) -> dict:
         stats, prev = self.crawler.stats.get_stats(), self.previous
@@ -121,9 +141,7 @@ class CrawlReport:
         written = sum(size - self.warcs_before.get(name, 0) for name, size in after.items())
         finished = datetime.now(UTC)
         duration = prev.get("duration", 0) + (finished - self.started).total_seconds()
-        with Catalog.for_collection(self.collection) as catalog:
-            articles = catalog.counts(self.crawl_id)
-            total = len(catalog)
+        articles, total = self._article_counts()
         articles["skipped"] = prev.get("articles", {}).get("skipped", 0) + stats.get("arsip/skip/unchanged", 0)
         articles["total"] = total
         return {
@@ -159,5 +177,6 @@ def format_summary(report: dict, collection_dir: str | Path | None = None) -> st
     if len(report["errors"]) > 20:
         lines.append(f"    ... and {len(report['errors']) - 20} more in the report")
     if collection_dir is not None:
-        lines.append(f"  report    {report_path(collection_dir, report['crawl_id'])}")
+        path = report_path(collection_dir, report["crawl_id"])
+        lines.append(f"  report    {path}" if path.exists() else "  report    not written (see the errors above)")
     return "\n".join(lines)

@@ -107,8 +107,9 @@ def run_crawl(seed: Seed, opts: CrawlOptions) -> CrawlResult:
             logger.info("resuming interrupted crawl %s of %s", resumed_from, seed.name)
         jobdir = collection / "jobs" / crawl_id
         before = load_report(report_path(collection, crawl_id))
-        errors = _run_process(seed, opts, build_settings(seed, opts, collection, crawl_id, jobdir))
-        report = load_report(report_path(collection, crawl_id))
+        errors, built = _run_process(seed, opts, build_settings(seed, opts, collection, crawl_id, jobdir))
+        # the report the spider built, even when a full disk kept it from being written
+        report = built or load_report(report_path(collection, crawl_id))
         if report is None or report == before:
             report = _startup_failure(seed, crawl_id, collection, errors)
         if report.get("outcome") != INTERRUPTED:
@@ -116,7 +117,8 @@ def run_crawl(seed: Seed, opts: CrawlOptions) -> CrawlResult:
     return CrawlResult(crawl_id, collection, report, resumed_from)
 
 
-def _run_process(seed: Seed, opts: CrawlOptions, settings: dict) -> list[str]:
+def _run_process(seed: Seed, opts: CrawlOptions, settings: dict) -> tuple[list[str], dict | None]:
+    """Run the spider; returns the errors that kept it from starting and the report it built."""
     from scrapy.crawler import CrawlerProcess
 
     from crawler.spiders.news import NewsSpider
@@ -126,10 +128,12 @@ def _run_process(seed: Seed, opts: CrawlOptions, settings: dict) -> list[str]:
     process = CrawlerProcess(settings)
     errors: list[str] = []
     since = opts.since.isoformat() if opts.since else None
-    deferred = process.crawl(NewsSpider, seed=seed, full=opts.full, since=since)
+    crawler = process.create_crawler(NewsSpider)
+    deferred = process.crawl(crawler, seed=seed, full=opts.full, since=since)
     deferred.addErrback(lambda failure: errors.append(f"{failure.type.__name__}: {failure.getErrorMessage()}"))
     process.start()
-    return errors
+    extension = getattr(crawler, "arsip_report", None)
+    return errors, extension.report if extension is not None else None
 
 
 def _quiet_scrapy():

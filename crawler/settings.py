@@ -86,6 +86,7 @@ def build_settings(seed: Seed, opts: CrawlOptions, collection_dir: Path, crawl_i
         "REDIRECT_MAX_TIMES": 10,
         "LOGSTATS_INTERVAL": 0,
         "JOBDIR": str(jobdir) if jobdir else None,
+        "SCHEDULER": "crawler.storage.StorageAwareScheduler",
         "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",
         "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
         "DOWNLOADER_MIDDLEWARES": {
@@ -94,7 +95,9 @@ def build_settings(seed: Seed, opts: CrawlOptions, collection_dir: Path, crawl_i
             "crawler.retry.BackoffRetryMiddleware": 550,
         },
         "ITEM_PIPELINES": {"crawler.pipelines.ArticlePipeline": 300},
-        "EXTENSIONS": {"crawler.report.CrawlReport": 10, "crawler.progress.Progress": 20},
+        # SpiderState persists spider.state, which arsip does not use, and raises on a full disk
+        "EXTENSIONS": {"crawler.report.CrawlReport": 10, "crawler.progress.Progress": 20,
+                       "scrapy.extensions.spiderstate.SpiderState": None},
         "ARSIP_ALLOW_PRIVATE_NETWORKS": seed.allow_private_networks,
         "ARSIP_COLLECTION_DIR": str(collection_dir),
         "ARSIP_CRAWL_ID": crawl_id,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import random
 import time
 
-import pytest
 from reliability_helpers import arsip_cli, crawl, jsonl_urls, kill, problems, start_crawl
 
 from tests.crawl_helpers import write_seed
@@ -53,9 +52,6 @@ def test_sigkill_twenty_times_then_complete(site_factory, tmp_path):
     assert len(list((coll / "text").glob("*.txt"))) == ARTICLES
 
 
-@pytest.mark.xfail(strict=True, reason="the catalog row is committed before the text file and conversion record "
-                   "are written (crawler/pipelines.py _store); the next run's spider treats the article as "
-                   "unchanged (Catalog.known) and never fetches it again, so the text stays missing")
 def test_text_lost_between_catalog_row_and_file_is_written_again(site_factory, tmp_path):
     """The state a kill leaves when it lands after the catalog commit and before the text file and
     conversion record: the next run must write both, even though the article did not change."""

@@ -116,3 +116,61 @@ def test_cdxj_line_skips_unindexed_types(tmp_path):
     written = writer.write(writer.factory.request(exchange(1), "<urn:uuid:r>"))
     writer.close()
     assert cdxj_line(written[0]) is None
+
+
+# Run in a child: RLIMIT_FSIZE makes writes past the limit fail with EFBIG (Python ignores SIGXFSZ).
+_PAIR_FAILS = """
+import random, resource, sys
+from archive.writer import RotatingWarcWriter
+from tests.test_warc_writer import exchange
+writer = RotatingWarcWriter(sys.argv[1], "p", {}, max_size=10**9)
+pairs = 0
+resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[2]), resource.RLIM_INFINITY))
+try:
+    for n in range(1000):
+        # a small response, then a large request: the limit is crossed inside the second record
+        ex = exchange(n, body=b"ok", method="POST", request_body=random.randbytes(6000))
+        writer.write(writer.factory.response(ex), writer.factory.request(ex, "<urn:uuid:r%d>" % n))
+        pairs += 1
+except OSError as exc:
+    print(pairs, exc.errno)
+    try:
+        writer.write(writer.factory.response(exchange(0, body=b"x")))  # would fit: refused anyway
+    except OSError:
+        print("refused")
+writer.close()
+"""
+
+
+def test_a_failed_write_leaves_whole_pairs_only_and_stops_writing(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", _PAIR_FAILS, str(tmp_path), "40000"], cwd=root,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    pairs, errno_, refused = done.stdout.split()
+    assert int(pairs) > 0 and int(errno_) == 27 and refused == "refused"  # EFBIG, then no more writes
+    (path,) = tmp_path.glob("*.warc.gz")
+    with open(path, "rb") as fh:
+        types = [record.rec_type for record in ArchiveIterator(fh)]
+    assert types == ["warcinfo"] + ["response", "request"] * int(pairs)
+
+
+def test_a_closed_file_the_index_misses_is_indexed_by_the_next_session(tmp_path):
+    """A crawl that closed its WARC but could not merge the index (disk full at the end)."""
+    coll = tmp_path / "coll"
+    session = ArchiveSession(coll, "p", {})
+    session.open()
+    session.capture(exchange(1))
+    session._lines = []  # as if the merge had failed
+    session.close()
+    assert not list(read_index(coll))
+    session = ArchiveSession(coll, "p", {})
+    session.open()
+    session.close()
+    (warc,) = (coll / "warcs").glob("*.warc.gz")
+    assert list(read_index(coll)) and [line for line in index_warc(warc)] == \
+        (coll / "indexes" / "index.cdxj").read_text().splitlines(keepends=True)

@@ -21,6 +21,7 @@ from archive.catalog import Catalog
 from crawler.pipelines import ArticlePage, utc_now
 from crawler.safety import PrivateAddressRefused
 from crawler.spiders import discovery
+from crawler.storage import STORAGE_ERRORS, stop_for_storage, storage_failed
 from crawler.urls import (
     ARTICLE,
     CANDIDATE,
@@ -60,7 +61,7 @@ class NewsSpider(Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.catalog = Catalog.for_collection(crawler.settings["ARSIP_COLLECTION_DIR"])
-        spider.known = spider.catalog.known()
+        spider.known = spider.catalog.known(text_record=crawler.settings.getbool("ARSIP_WARC_ENABLED", False))
         crawler.signals.connect(spider.idle, signal=signals.spider_idle)
         return spider
 
@@ -193,8 +194,8 @@ class NewsSpider(Spider):
         if not in_scope(key, self.allowed_domains) or verdict not in (ARTICLE, CANDIDATE):
             return None
         key = article_url(key) if verdict == ARTICLE else key
-        if lastmod:
-            self.catalog.note_lastmod(key, lastmod)
+        if lastmod and not self._note_lastmod(key, lastmod):
+            return None
         if key in self.scheduled:
             return None
         if self.since and not lastmod:
@@ -214,6 +215,17 @@ class NewsSpider(Spider):
         if why == "conditional":
             meta.update(arsip_conditional=True, handle_httpstatus_list=[304])
         return Request(key, callback=self.parse_article, errback=self.on_error, priority=PRIO_ARTICLE, meta=meta)
+
+    def _note_lastmod(self, key: str, lastmod: str) -> bool:
+        """Remember a sitemap/feed date; False once the catalog cannot be written (the crawl stops)."""
+        if storage_failed(self.crawler):
+            return False
+        try:
+            self.catalog.note_lastmod(key, lastmod)
+        except STORAGE_ERRORS as exc:
+            stop_for_storage(self.crawler, key, exc)
+            return False
+        return True
 
     def _why_fetch(self, key: str, lastmod: str | None, source: str) -> str:
         if self.since and lastmod and lastmod < self.since:
@@ -240,8 +252,8 @@ class NewsSpider(Spider):
                 yield self._request(_root(request.url) + "sitemap.xml", self.parse_sitemap, PRIO_DISCOVERY,
                                     arsip_optional=True)
             return
-        if error is None:
-            return
+        if error is None or (failure.check(IgnoreRequest) and storage_failed(self.crawler)):
+            return  # a storage failure is reported once, by crawler.storage
         report = getattr(self.crawler, "arsip_report", None)
         if report is not None:
             report.add_error(request.url, error)
