@@ -1,6 +1,7 @@
 """From a fetched article page to its clean text: text file, conversion record, catalog row.
 
-Extraction is CPU-bound, so it runs in the reactor's thread pool; everything that touches the
+Extraction is CPU-bound, so it runs in worker processes (``crawler.extract_pool``; in the
+reactor's thread pool with ``ARSIP_EXTRACT_PROCESSES = 0``); everything that touches the
 WARC writer or the catalog runs back on the reactor thread, which is the only writer of both.
 An article whose text did not change is neither rewritten nor archived again.
 """
@@ -18,6 +19,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
 from archive.catalog import NEW, UNCHANGED, ArticleRecord, Catalog
+from crawler.extract_pool import ExtractionPool, default_processes, extract_page
 from crawler.storage import STORAGE_ERRORS, stop_for_storage, storage_failed
 from crawler.urls import canonicalize, in_scope, url_hash16
 
@@ -61,6 +63,7 @@ class ArticlePipeline:
         self.crawl_id = crawler.settings["ARSIP_CRAWL_ID"]
         self.text_dir = self.collection / "text"
         self.catalog: Catalog | None = None
+        self.pool: ExtractionPool | None = None  # None: extract in the reactor's thread pool
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -69,6 +72,10 @@ class ArticlePipeline:
     def open_spider(self):
         self.text_dir.mkdir(parents=True, exist_ok=True)
         self.catalog = Catalog.for_collection(self.collection)
+        processes = self.crawler.settings.getint("ARSIP_EXTRACT_PROCESSES", default_processes())
+        if processes > 0:
+            self.pool = ExtractionPool(processes)
+            self.pool.start()
 
     def close_spider(self):
         try:
@@ -78,6 +85,8 @@ class ArticlePipeline:
             logger.error("cannot update %s: %s", self.collection / "articles.jsonl", exc)
         finally:
             self.catalog.close()
+            if self.pool is not None:
+                self.pool.close()
 
     async def process_item(self, item):
         if not isinstance(item, ArticlePage) or storage_failed(self.crawler):
@@ -87,7 +96,7 @@ class ArticlePipeline:
             self._count("arsip/articles/not_modified")
             return item
         try:
-            article = await maybe_deferred_to_future(deferToThread(self._extract, item))
+            article = await maybe_deferred_to_future(self._extract(item))
         except Exception as exc:  # an extractor bug must cost one article, not the crawl
             logger.exception("extraction crashed on %s", item.url)
             self._fail(item, f"extract: {type(exc).__name__}: {exc}")
@@ -105,10 +114,12 @@ class ArticlePipeline:
         return item
 
     def _extract(self, item: ArticlePage):
-        from crawler.extract import extract
-
+        """A Deferred of the article: in the worker processes, or in a thread when there are none."""
         hints = self.crawler.spider.seed.hints
-        return extract(item.body, item.url, hints=None if hints.empty else hints, headers=item.headers)
+        hints = None if hints.empty else hints
+        if self.pool is not None:
+            return self.pool.extract(item.body, item.url, hints, item.headers)
+        return deferToThread(extract_page, item.body, item.url, hints, item.headers)
 
     def _store(self, item: ArticlePage, article):
         text = article.render()

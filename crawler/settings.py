@@ -33,6 +33,7 @@ class CrawlOptions:
     allow_private_networks: bool = False
     warc: bool = True
     progress: str = "auto"  # auto | tty | log | off
+    extract_processes: int | None = None  # None: one per spare core; 0: in a thread
 
 
 def arsip_version() -> str:
@@ -103,6 +104,8 @@ def build_settings(seed: Seed, opts: CrawlOptions, collection_dir: Path, crawl_i
         "ARSIP_CRAWL_ID": crawl_id,
         "ARSIP_PROGRESS": opts.progress,
     }
+    if opts.extract_processes is not None:
+        settings["ARSIP_EXTRACT_PROCESSES"] = opts.extract_processes
     if opts.warc:
         merge(settings, _capture(seed, collection_dir, crawl_id))
     return settings

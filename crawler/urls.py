@@ -8,6 +8,7 @@ calendar, tag and search archives (crawler traps) out of a crawl.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -33,8 +34,13 @@ LISTING_RE = re.compile(r"^/((category|kategori|rubrik)/[^?#]+?/)?(page/(?P<page
 PAGE_RE = re.compile(r"/page/(\d+)/$")
 
 ARTICLE, CANDIDATE, LISTING, SKIP = "article", "candidate", "listing", "skip"
+# Every page repeats the theme's links (menu, categories, footer, "Baca juga" boxes): the crawl
+# asks about the same few thousand URLs over and over, and these pure functions were its hottest
+# code. A bounded cache keeps memory flat on any site size.
+_CACHE = 16384
 
 
+@functools.lru_cache(maxsize=_CACHE)
 def canonicalize(url: str) -> str:
     """The canonical form of ``url``: no fragment, no tracking or AMP parameters, sorted query,
     lower-case host without default port, and a trailing slash on extension-less paths (the
@@ -67,6 +73,11 @@ def url_hash16(canonical_url: str) -> str:
 
 def in_scope(url: str, allowed_domains) -> bool:
     """True when ``url`` is http(s) on one of ``allowed_domains`` or a subdomain of one."""
+    return _in_scope(url, tuple(allowed_domains))
+
+
+@functools.lru_cache(maxsize=_CACHE)
+def _in_scope(url: str, allowed_domains: tuple[str, ...]) -> bool:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return False
@@ -86,6 +97,7 @@ def article_url(url: str) -> str:
     return urlunsplit(urlsplit(url)._replace(query=""))
 
 
+@functools.lru_cache(maxsize=_CACHE)
 def classify(url: str, article_pattern: re.Pattern | None = None, max_page: int = 50) -> str:
     """Verdict on a canonical link: ``article`` (matches the seed's pattern), ``listing`` (home or
     category archive within the pagination bound), ``candidate`` (maybe an article: no pattern to

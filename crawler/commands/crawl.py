@@ -29,6 +29,9 @@ def configure(parser: argparse.ArgumentParser):
     parser.add_argument("--allow-private-networks", action="store_true",
                         help="permit loopback, private and link-local targets")
     parser.add_argument("--no-warc", dest="warc", action="store_false", help="do not write WARC files")
+    parser.add_argument("--extract-processes", metavar="N", type=_non_negative_int,
+                        help="worker processes extracting article text (default: one per spare core, "
+                             "at least 1; 0: a thread of the crawl process)")
 
 
 def add_common(parser: argparse.ArgumentParser):
@@ -47,6 +50,13 @@ def parse_since(text: str) -> datetime:
         except ValueError:
             raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
     return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
 
 
 def _positive_int(text: str) -> int:
@@ -109,7 +119,7 @@ def run(args) -> int:
     opts = CrawlOptions(data_dir=args.data, crawl_id=args.crawl_id, full=args.full, since=args.since,
                         max_articles=args.max_articles, delay=args.delay, concurrency=args.concurrency,
                         allow_private_networks=args.allow_private_networks, warc=args.warc,
-                        progress=args.progress)
+                        progress=args.progress, extract_processes=args.extract_processes)
     with live_seed(resolve_seed(args.target)) as seed:
         result = run_crawl(seed, opts)
     print(format_summary(result.report, result.collection_dir))

@@ -179,7 +179,7 @@ class NewsSpider(Spider):
         return discovery.is_article_page(response)
 
     def _links(self, response):
-        for href in response.css("a::attr(href)").getall():
+        for href in dict.fromkeys(response.css("a::attr(href)").getall()):  # each link once per page
             if href.startswith(("mailto:", "javascript:", "tel:", "#")):
                 continue
             url = canonicalize(response.urljoin(href))
