@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlsplit
 URL_ATTRS = {"href", "src", "action", "formaction", "poster", "background", "cite", "data",
              "data-src", "data-href", "data-lazy-src", "data-original"}
 SRCSET_ATTRS = {"srcset", "data-srcset", "imagesrcset"}
+_CHANGED_ATTRS = URL_ATTRS | SRCSET_ATTRS | {"style", "integrity", "nonce"}
 SKIP_SCHEMES = ("javascript:", "data:", "mailto:", "tel:", "about:", "blob:", "#")
 
 TAG_RE = re.compile(r"<([a-zA-Z][a-zA-Z0-9:-]*)(\s[^<>]*?)?(/?)>", re.S)
@@ -88,6 +89,8 @@ class UrlRewriter:
     def _attr(self, tag: str, match: re.Match) -> str:
         lead, name, eq, raw = match.groups()
         key = name.lower()
+        if key not in _CHANGED_ATTRS and not (key == "content" and tag == "meta"):
+            return match.group(0)
         value = html.unescape(raw[1:-1] if raw[:1] in "\"'" else raw)
         if key in URL_ATTRS:
             new = self.rewrite(value, "if_" if tag in ("iframe", "frame") else "")

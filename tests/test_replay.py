@@ -113,3 +113,32 @@ def test_clean_text(replay):
 def test_paths_cannot_escape_the_data_dir(replay, path):
     status, _, body = fetch(replay + path)
     assert status == 404 and b"secret" != body.strip()
+
+
+def test_replay_command_serves_from_several_worker_processes_and_stops_them_all(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    build_archive(tmp_path, "demo")
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "replay", "--data", str(tmp_path), "--port", "0",
+                             "--workers", "3"], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()
+        assert "3 worker processes" in line, line + proc.stderr.read()
+        base = line.split(" at ", 1)[1].split("/ ", 1)[0]
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+        assert len(children) == 2
+        for _ in range(20):  # whichever process accepts, the answer is the same
+            status, _, body = fetch(f"{base}/demo/20240302/{BASE}/artikel-dua/")
+            assert status == 200 and b"Artikel Dua Tentang Pemilu" in body and b"href=\"/demo/2024" in body
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+        for pid in children:
+            assert not os.path.exists(f"/proc/{pid}") or "zombie" in Path(f"/proc/{pid}/status").read_text()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
