@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 DATA   ?= ./data
 
-.PHONY: demo test lint bench venv clean browser-deps
+.PHONY: demo test lint bench bench-deps venv clean browser-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,7 +54,13 @@ test: $(VENV)/.installed-test $(PYWB_VENV)/.installed $(WACZ_VENV)/.installed br
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check crawler archive scheduler.py tests bench
 
-bench: $(VENV)/.installed-test
+# The benchmarks compare against wget and pywb and serve the site with nginx (an aiohttp file
+# server stands in when nginx cannot be installed).
+bench-deps:
+	@if { ! command -v wget >/dev/null || ! command -v nginx >/dev/null; } && [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wget nginx-light >/dev/null; fi
+
+bench: $(VENV)/.installed-test $(PYWB_VENV)/.installed bench-deps
 	$(BIN)/python -m bench.run
 
 clean:

@@ -85,9 +85,12 @@ class Server:
             self.proc.wait(timeout=30)
 
 
-def arsip_server(data: Path) -> Server:
+def arsip_server(data: Path, workers: int | None = None) -> Server:
+    """``arsip replay`` with its default workers (one per core) or ``workers`` processes."""
     port = free_port()
-    return Server([sys.executable, "-m", "crawler.cli", "replay", "--data", str(data), "--port", str(port)], port, ROOT)
+    extra = ["--workers", str(workers)] if workers else []
+    return Server([sys.executable, "-m", "crawler.cli", "replay", "--data", str(data), "--port", str(port), *extra],
+                  port, ROOT)
 
 
 def have_pywb() -> bool:

@@ -14,6 +14,8 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -27,10 +29,20 @@ def default_processes() -> int:
     return max(1, min(4, (os.cpu_count() or 2) - 1))
 
 
-def _ignore_stop_signals() -> None:
+def _init_worker(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    # the parent's pid comes from the parent: it may have died before this worker got here
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     import crawler.extract  # noqa: F401 - warm: the first page should not pay for the imports
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A crawl killed outright (SIGKILL to its pid alone) must not leave its workers behind: they
+    hold their own queue's write end, so they would never see it close."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 def extract_page(body: bytes, url: str, hints, headers: dict):
@@ -50,7 +62,8 @@ class ExtractionPool:
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
             self._executor = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"),
-                                                 initializer=_ignore_stop_signals)
+                                                 initializer=_init_worker,
+                                                 initargs=(os.getpid(),))
         return self._executor
 
     def start(self) -> None:

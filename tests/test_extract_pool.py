@@ -45,3 +45,33 @@ def test_worker_result_equals_in_process_and_a_dead_worker_is_replaced():
     lines = dict(line.split(": ", 1) for line in done.stdout.splitlines())
     assert lines["same"] == "True True"
     assert lines["second"] in ("ok", "BrokenProcessPool")  # the page in flight may be lost, no more
+
+
+def test_workers_do_not_outlive_a_crawl_killed_outright(site_factory, tmp_path):
+    import os
+    import signal
+    import time
+
+    from tests.crawl_helpers import write_seed
+
+    site = site_factory(articles=300, seed=9)
+    proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "crawl", str(write_seed(tmp_path, site.url)),
+                             "--data", str(tmp_path / "data"), "--progress", "off"], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    deadline = time.monotonic() + 60
+    while not children.read_text().split() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    workers = children.read_text().split()
+    assert workers, "the crawl started no extraction worker"
+    os.kill(proc.pid, signal.SIGKILL)  # the crawl alone, not its process group
+    proc.wait()
+
+    def alive(pid):
+        status = Path(f"/proc/{pid}/status")
+        return status.exists() and "zombie" not in status.read_text()
+
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in workers if alive(pid)]
