@@ -75,3 +75,20 @@ def test_workers_do_not_outlive_a_crawl_killed_outright(site_factory, tmp_path):
     while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not [pid for pid in workers if alive(pid)]
+
+
+def test_texts_are_the_same_from_worker_processes_and_from_a_thread(site_factory, tmp_path):
+    from tests.crawl_helpers import write_seed
+
+    site = site_factory(articles=12, seed=9)
+    seed = write_seed(tmp_path, site.url)
+    texts = []
+    for processes in ("2", "0"):
+        data = tmp_path / f"data-{processes}"
+        done = subprocess.run([sys.executable, "-m", "crawler.cli", "crawl", str(seed), "--data", str(data),
+                               "--progress", "off", "--extract-processes", processes], cwd=ROOT,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+        # ordinals follow the order pages finished, which differs from run to run: key on the URL hash
+        texts.append({p.name.split("_", 1)[1]: p.read_bytes() for p in (data / "site" / "text").glob("*.txt")})
+    assert len(texts[0]) == 12 and texts[0] == texts[1]
