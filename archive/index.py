@@ -70,9 +70,11 @@ def _read_lines(path: Path) -> Iterator[str]:
             yield from fh
 
 
-def merge_into(index_path: Path, new_lines: Iterable[str], drop_files: set[str] = frozenset()) -> int:
+def merge_into(index_path: Path, new_lines: Iterable[str], drop_files: set[str] = frozenset(),
+               runs: Iterable[Path] = ()) -> int:
     """Merge lines into the sorted index file (atomically replaced); returns the number of lines.
 
+    ``runs`` are files of lines already sorted (see :func:`write_run`), merged in as they stream.
     Lines of files named in ``drop_files`` are removed first, so re-indexing a file never duplicates.
     """
     index_path.parent.mkdir(parents=True, exist_ok=True)
@@ -81,7 +83,7 @@ def merge_into(index_path: Path, new_lines: Iterable[str], drop_files: set[str] 
     count, previous = 0, None
     try:
         with open(tmp, "w", encoding="utf-8") as out:
-            for line in heapq.merge(old, sorted(new_lines)):
+            for line in heapq.merge(old, *map(_read_lines, runs), sorted(new_lines)):
                 if line != previous:
                     out.write(line)
                     count += 1
@@ -91,6 +93,22 @@ def merge_into(index_path: Path, new_lines: Iterable[str], drop_files: set[str] 
         raise
     os.replace(tmp, index_path)
     return count
+
+
+RUN_SUFFIX = ".cdxj-run"  # not "*.cdxj": readers of the index must never take a run for an index
+
+
+def write_run(directory: Path, name: str, lines: list[str]) -> Path:
+    """Sort ``lines`` into a run file, so that a long crawl's index lines wait on disk, not in memory."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / (name + RUN_SUFFIX)
+    try:
+        with open(path, "w", encoding="utf-8") as out:
+            out.writelines(sorted(lines))
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path
 
 
 _FILENAME_RE = re.compile(r'"filename": "([^"]+)"')

@@ -8,16 +8,26 @@ writes each exchange as response (or revisit) + request, ``write_conversion()`` 
 from __future__ import annotations
 
 import logging
+import os
 from collections import Counter
 from pathlib import Path
 
 from archive.dedup import DigestStore
-from archive.index import INDEX_NAME, cdxj_line, index_warc, merge_into, unindexed_files
+from archive.index import (
+    INDEX_NAME,
+    RUN_SUFFIX,
+    cdxj_line,
+    index_warc,
+    merge_into,
+    unindexed_files,
+    write_run,
+)
 from archive.records import Exchange, RecordFactory, sha1_digest, warc_date
 from archive.repair import repair_directory
 from archive.writer import RotatingWarcWriter
 
 log = logging.getLogger(__name__)
+SPILL_LINES = 5000  # index lines held in memory before they go to a sorted run file
 
 
 class ArchiveSession:
@@ -32,6 +42,7 @@ class ArchiveSession:
         self.store: DigestStore | None = None
         self.stats: Counter = Counter()
         self._lines: list[str] = []
+        self._runs: list[Path] = []
 
     @property
     def index_path(self) -> Path:
@@ -39,6 +50,8 @@ class ArchiveSession:
 
     def open(self) -> None:
         """Repair what a killed crawl left, then get ready to write."""
+        for stale in self.index_path.parent.glob("*" + RUN_SUFFIX):  # a killed crawl's; its files are re-indexed
+            stale.unlink()
         repaired = [r.path for r in repair_directory(self.coll_dir / "warcs") if r.records]
         # plus files closed by a crawl that could not update the index (disk full at its end)
         missed = unindexed_files(self.coll_dir / "warcs", self.index_path)
@@ -91,6 +104,14 @@ class ArchiveSession:
             self.stats["records"] += 1
             self.stats["bytes"] += item.length
         self.stats["revisits" if revisit else "responses"] += 1 if len(written) > 1 else 0
+        if len(self._lines) >= SPILL_LINES:
+            self._spill()
+
+    def _spill(self) -> None:
+        """Move the pending index lines to a sorted run file: memory stays flat on any crawl size."""
+        name = f"pending-{os.getpid()}-{len(self._runs):05d}"
+        self._runs.append(write_run(self.index_path.parent, name, self._lines))
+        self._lines = []
 
     def write_conversion(self, refers_to: str, target_uri: str, text: str) -> dict:
         """Store clean text as a conversion record pointing at the response it came from."""
@@ -123,6 +144,8 @@ class ArchiveSession:
             store.close()
 
     def _merge_lines(self) -> None:
-        if self._lines:
-            merge_into(self.index_path, self._lines)
-            self._lines = []
+        if self._lines or self._runs:
+            merge_into(self.index_path, self._lines, runs=self._runs)
+            for run in self._runs:
+                run.unlink()
+            self._lines, self._runs = [], []

@@ -37,7 +37,7 @@ ARTICLE, CANDIDATE, LISTING, SKIP = "article", "candidate", "listing", "skip"
 # Every page repeats the theme's links (menu, categories, footer, "Baca juga" boxes): the crawl
 # asks about the same few thousand URLs over and over, and these pure functions were its hottest
 # code. A bounded cache keeps memory flat on any site size.
-_CACHE = 16384
+_CACHE = 4096
 
 
 @functools.lru_cache(maxsize=_CACHE)

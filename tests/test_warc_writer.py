@@ -174,3 +174,19 @@ def test_a_closed_file_the_index_misses_is_indexed_by_the_next_session(tmp_path)
     (warc,) = (coll / "warcs").glob("*.warc.gz")
     assert list(read_index(coll)) and [line for line in index_warc(warc)] == \
         (coll / "indexes" / "index.cdxj").read_text().splitlines(keepends=True)
+
+
+def test_index_lines_wait_in_sorted_runs_and_merge_equal_to_cdxj_indexer(tmp_path, monkeypatch):
+    import archive.session
+
+    monkeypatch.setattr(archive.session, "SPILL_LINES", 4)
+    coll = tmp_path / "coll"
+    session = ArchiveSession(coll, "p", {})
+    session.open()
+    for n in range(25, 0, -1):  # reverse order: the runs really need sorting and merging
+        session.capture(exchange(n))
+    assert len(list((coll / "indexes").glob("*.cdxj-run"))) == 6 and len(session._lines) == 1
+    session.close()
+    assert not list((coll / "indexes").glob("*.cdxj-run"))
+    (warc,) = (coll / "warcs").glob("*.warc.gz")
+    assert (coll / "indexes" / "index.cdxj").read_text().splitlines(keepends=True) == sorted(index_warc(warc))
