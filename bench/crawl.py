@@ -1,7 +1,7 @@
 """Crawl throughput: ``arsip crawl`` (WARC on/off, extraction on/off) against ``wget --warc-file``.
 
-Every crawl runs as a subprocess reaped with ``os.wait4``, so wall time, CPU seconds (user +
-system) and peak memory (``ru_maxrss``) are the crawler's own, never the harness's.
+Every crawl runs under the small launcher :mod:`bench.peak` (see there why), so wall time, CPU
+seconds (user + system) and peak memory (``ru_maxrss``) are the crawler's own, never the harness's.
 
     python -m bench.crawl --no-extract crawl SEED ...   # arsip crawl without the article pipeline
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -50,21 +51,22 @@ class CrawlRun:
 
 
 def measured(cmd: list[str], env: dict | None = None, timeout: float = 1800) -> tuple[int, float, float, float]:
-    """Run ``cmd``; ``(exit code, wall s, CPU s, peak RSS MB)`` of that process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = start + timeout
-    while True:  # wait4 reaps the child and hands back its own resource usage
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.perf_counter() > deadline:
-            proc.kill()
-        time.sleep(0.02)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    wall = time.perf_counter() - start
-    return proc.returncode, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    """Run ``cmd``; ``(exit code, wall s, CPU s, peak RSS MB)`` of that process (and of the
+    processes it waited for), measured by the small launcher :mod:`bench.peak`."""
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "usage.json"
+        start = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "bench.peak", str(report), *cmd], cwd=ROOT,
+                                env={**os.environ, **(env or {})}, start_new_session=True,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        wall = time.perf_counter() - start
+        usage = json.loads(report.read_text()) if report.exists() else {"code": -9, "cpu": 0.0, "maxrss_kb": 0}
+    return usage["code"], wall, usage["cpu"], usage["maxrss_kb"] / 1024
 
 
 def write_seed(folder: Path, url: str, name: str = "bench") -> Path:

@@ -2,7 +2,9 @@
 
 The crawl keeps per-URL state (the scheduled set, the catalog, the dedup index), so its memory
 may grow with the site; the target is that 20,000 articles need at most 1.5x what 2,000 need.
-The figures come from the measured crawls of :mod:`bench.run` (``bench.crawl.measured``).
+The figures come from the measured crawls of :mod:`bench.run` (``bench.crawl.measured``, which
+starts each crawl from the small :mod:`bench.peak` launcher: measured straight from the driver, a
+crawl's peak would include the driver's own memory).
 """
 
 from __future__ import annotations
