@@ -197,7 +197,11 @@ class Catalog:
         """Rewrite ``articles.jsonl`` atomically: one JSON object per article (SPEC §2)."""
         path = Path(path)
         tmp = path.with_name(path.name + ".tmp")
-        with open(tmp, "w", encoding="utf-8") as out:
-            for item in self.rows():
-                out.write(json.dumps(item, ensure_ascii=False) + "\n")
+        try:
+            with open(tmp, "w", encoding="utf-8") as out:
+                for item in self.rows():
+                    out.write(json.dumps(item, ensure_ascii=False) + "\n")
+        except BaseException:
+            tmp.unlink(missing_ok=True)  # the previous articles.jsonl stays as it was
+            raise
         os.replace(tmp, path)

@@ -92,7 +92,10 @@ class ArticlePipeline:
         if not isinstance(item, ArticlePage) or storage_failed(self.crawler):
             return item
         if item.status == 304:
-            self.catalog.touch(item.key, self.crawl_id)
+            try:
+                self.catalog.touch(item.key, self.crawl_id)
+            except STORAGE_ERRORS as exc:
+                stop_for_storage(self.crawler, item.url, exc)
             self._count("arsip/articles/not_modified")
             return item
         try:
