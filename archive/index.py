@@ -111,18 +111,12 @@ def write_run(directory: Path, name: str, lines: list[str]) -> Path:
     return path
 
 
-_FILENAME_RE = re.compile(r'"filename": "([^"]+)"')
-
-
 def unindexed_files(warc_dir: Path, index_path: Path) -> list[Path]:
     """Closed WARC files of ``warc_dir`` of which the index names no record."""
     closed = {p.name: p for p in warc_dir.glob("*.warc.gz")} if warc_dir.is_dir() else {}
     if not closed:
         return []
-    named = set()
-    for line in _read_lines(index_path):
-        if match := _FILENAME_RE.search(line):
-            named.add(match.group(1))
+    named = {_filename(line) for line in _read_lines(index_path)}
     return [path for name, path in sorted(closed.items()) if name not in named]
 
 

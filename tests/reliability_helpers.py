@@ -9,6 +9,7 @@ import resource
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,11 +39,12 @@ def _limits(fsize: int | None):
 
 
 def start_crawl(seed: Path, data: Path, *extra, fsize: int | None = None) -> subprocess.Popen:
-    """``arsip crawl SEED --data DATA`` in a subprocess (its output in files beside ``data``);
+    """``arsip crawl SEED --data DATA`` in a subprocess (its output in temporary files);
     ``fsize`` caps the size of any one file it writes (RLIMIT_FSIZE: writes past it fail with EFBIG)."""
     args = [sys.executable, "-m", "crawler.cli", "crawl", str(seed), "--data", str(data), "--progress", "off", *extra]
     data.parent.mkdir(parents=True, exist_ok=True)
-    out, err = (open(data.parent / f"{data.name}.{name}", "w+") for name in ("stdout", "stderr"))
+    # the harness's capture of the output lives off the disk under test (a full tmpfs would cut it)
+    out, err = (tempfile.TemporaryFile("w+") for _ in ("stdout", "stderr"))
     proc = subprocess.Popen(args, cwd=ROOT, stdout=out, stderr=err, text=True, preexec_fn=_limits(fsize))
     proc.outputs = (out, err)
     return proc
