@@ -14,12 +14,12 @@ import logging
 import multiprocessing
 import os
 import signal
-import threading
-import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from twisted.internet.defer import Deferred
+
+from crawler.orphans import exit_with_parent
 
 logger = logging.getLogger(__name__)
 
@@ -32,17 +32,8 @@ def default_processes() -> int:
 def _init_worker(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    # the parent's pid comes from the parent: it may have died before this worker got here
-    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+    exit_with_parent(parent)  # a crawl killed outright must not leave its workers behind
     import crawler.extract  # noqa: F401 - warm: the first page should not pay for the imports
-
-
-def _exit_with_parent(parent: int) -> None:
-    """A crawl killed outright (SIGKILL to its pid alone) must not leave its workers behind: they
-    hold their own queue's write end, so they would never see it close."""
-    while os.getppid() == parent:
-        time.sleep(1.0)
-    os._exit(0)
 
 
 def extract_page(body: bytes, url: str, hints, headers: dict):

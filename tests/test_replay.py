@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 from test_replay_archive import BASE, LOGO, build_archive, fetch, serve
@@ -115,30 +121,53 @@ def test_paths_cannot_escape_the_data_dir(replay, path):
     assert status == 404 and b"secret" != body.strip()
 
 
-def test_replay_command_serves_from_several_worker_processes_and_stops_them_all(tmp_path):
-    import os
-    import signal
-    import subprocess
-    import sys
-    from pathlib import Path
+ROOT = Path(__file__).resolve().parent.parent
 
+
+def start_replay(data: Path, workers: int) -> tuple[subprocess.Popen, str, list[str]]:
+    """``arsip replay --port 0`` in a process group of its own: (process, base URL, worker pids)."""
+    proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "replay", "--data", str(data), "--port", "0",
+                             "--workers", str(workers)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+    line = proc.stdout.readline()
+    assert f"{workers} worker processes" in line, line + proc.stderr.read()
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+    return proc, line.split(" at ", 1)[1].split("/ ", 1)[0], children
+
+
+def alive(pid: str) -> bool:
+    status = Path(f"/proc/{pid}/status")
+    return status.exists() and "zombie" not in status.read_text()
+
+
+def test_replay_command_serves_from_several_worker_processes_and_stops_them_all(tmp_path):
     build_archive(tmp_path, "demo")
-    root = Path(__file__).resolve().parent.parent
-    proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "replay", "--data", str(tmp_path), "--port", "0",
-                             "--workers", "3"], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc, base, children = start_replay(tmp_path, 3)
     try:
-        line = proc.stdout.readline()
-        assert "3 worker processes" in line, line + proc.stderr.read()
-        base = line.split(" at ", 1)[1].split("/ ", 1)[0]
-        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
         assert len(children) == 2
         for _ in range(20):  # whichever process accepts, the answer is the same
             status, _, body = fetch(f"{base}/demo/20240302/{BASE}/artikel-dua/")
-            assert status == 200 and b"Artikel Dua Tentang Pemilu" in body and b"href=\"/demo/2024" in body
+            assert status == 200 and b"Artikel Dua Tentang Pemilu" in body and b'href="/demo/2024' in body
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0
-        for pid in children:
-            assert not os.path.exists(f"/proc/{pid}") or "zombie" in Path(f"/proc/{pid}/status").read_text()
+        assert not [pid for pid in children if alive(pid)]
     finally:
         if proc.poll() is None:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_replay_workers_exit_when_the_server_is_killed_outright(tmp_path):
+    build_archive(tmp_path, "demo")
+    proc, base, children = start_replay(tmp_path, 2)
+    try:
+        assert fetch(f"{base}/demo/")[0] == 200
+        proc.kill()  # SIGKILL to the parent alone: no clean-up runs there
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 10
+        while any(alive(pid) for pid in children) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [pid for pid in children if alive(pid)]
+    finally:
+        for pid in children:
+            if alive(pid):
+                os.kill(int(pid), signal.SIGKILL)

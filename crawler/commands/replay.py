@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from archive.errors import ArsipError
+from crawler.orphans import exit_with_parent
 
 log = logging.getLogger(__name__)
 
@@ -88,10 +89,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _fork_worker(data: Path, sock: socket.socket, args: argparse.Namespace) -> int:
+    parent = os.getpid()
     pid = os.fork()
     if pid:
         return pid
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the workers; Ctrl-C reaches all
+    exit_with_parent(parent)  # and a parent killed outright must not leave them serving
     code = 0
     try:
         asyncio.run(serve(data, sock, getattr(args, "verbose", False), None))
