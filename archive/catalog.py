@@ -9,11 +9,11 @@ All writes come from one thread (the crawler's reactor); readers may open their 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from archive.atomic import replacing
 from archive.errors import ArsipError
 
 FILENAME = "catalog.sqlite"
@@ -195,13 +195,6 @@ class Catalog:
 
     def write_jsonl(self, path: str | Path):
         """Rewrite ``articles.jsonl`` atomically: one JSON object per article (SPEC §2)."""
-        path = Path(path)
-        tmp = path.with_name(path.name + ".tmp")
-        try:
-            with open(tmp, "w", encoding="utf-8") as out:
-                for item in self.rows():
-                    out.write(json.dumps(item, ensure_ascii=False) + "\n")
-        except BaseException:
-            tmp.unlink(missing_ok=True)  # the previous articles.jsonl stays as it was
-            raise
-        os.replace(tmp, path)
+        with replacing(path) as out:
+            for item in self.rows():
+                out.write(json.dumps(item, ensure_ascii=False) + "\n")

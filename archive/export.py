@@ -19,6 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from archive.atomic import write_atomic
 from archive.errors import ArsipError
 from archive.reader import read_at, scan
 
@@ -215,7 +216,7 @@ class Ordinals:
         return name
 
     def save(self) -> None:
-        _write_atomic(self.path, json.dumps(self.files, indent=0, sort_keys=True).encode("utf-8"))
+        write_atomic(self.path, json.dumps(self.files, indent=0, sort_keys=True).encode("utf-8"))
 
 
 def _previous_export(out: Path) -> dict[str, str]:
@@ -237,12 +238,6 @@ def _catalog_files(path: Path) -> dict[str, str]:
     return {url: f"{ordinal:03d}_{hash16(url)}.txt" for url, ordinal in rows}
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
 def write_texts(items: list[dict], opts: ExportOptions, report: ExportReport) -> list[dict]:
     """Write each text file unless unchanged; returns the ``articles.jsonl`` rows in file order."""
     ordinals = Ordinals(opts.out, opts.catalog)
@@ -258,11 +253,11 @@ def write_texts(items: list[dict], opts: ExportOptions, report: ExportReport) ->
         else:
             report.changed += old is not None
             report.new += old is None
-            _write_atomic(path, data)
+            write_atomic(path, data)
         item["sha1"] = hashlib.sha1(data).hexdigest()
         rows.append({k: item.get(k) for k in FIELDS})
     ordinals.save()
-    _write_atomic(opts.out / "articles.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    write_atomic(opts.out / "articles.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
                   .encode("utf-8"))
     report.outputs.append(opts.out / "articles.jsonl")
     return rows
@@ -279,7 +274,7 @@ def write_csv(rows: list[dict], out: Path) -> Path:
     for row in rows:
         text = (out / row["file"]).read_text("utf-8")
         writer.writerow({**row, "tags": "; ".join(row.get("tags") or []), "text": text})
-    _write_atomic(out / "articles.csv", buf.getvalue().encode("utf-8"))
+    write_atomic(out / "articles.csv", buf.getvalue().encode("utf-8"))
     return out / "articles.csv"
 
 

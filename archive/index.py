@@ -10,13 +10,14 @@ from __future__ import annotations
 import heapq
 import io
 import json
-import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import surt
 from warcio.timeutils import iso_date_to_timestamp
+
+from archive.atomic import replacing
 
 INDEXED_TYPES = ("response", "revisit", "resource", "metadata")
 INDEX_NAME = "index.cdxj"
@@ -79,19 +80,13 @@ def merge_into(index_path: Path, new_lines: Iterable[str], drop_files: set[str] 
     """
     index_path.parent.mkdir(parents=True, exist_ok=True)
     old = (line for line in _read_lines(index_path) if not drop_files or _filename(line) not in drop_files)
-    tmp = index_path.with_suffix(".cdxj.tmp")
     count, previous = 0, None
-    try:
-        with open(tmp, "w", encoding="utf-8") as out:
-            for line in heapq.merge(old, *map(_read_lines, runs), sorted(new_lines)):
-                if line != previous:
-                    out.write(line)
-                    count += 1
-                previous = line
-    except BaseException:
-        tmp.unlink(missing_ok=True)  # the old index stays as it was
-        raise
-    os.replace(tmp, index_path)
+    with replacing(index_path) as out:
+        for line in heapq.merge(old, *map(_read_lines, runs), sorted(new_lines)):
+            if line != previous:
+                out.write(line)
+                count += 1
+            previous = line
     return count
 
 

@@ -15,6 +15,8 @@ import os
 import zipfile
 from pathlib import Path
 
+from archive.atomic import replacing
+
 WACZ_VERSION = "1.1.1"
 SOFTWARE = "arsip 0.1.0"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -79,11 +81,9 @@ def write_wacz(warcs: list[Path], rows: list[dict], out: Path, title: str | None
         package["mainPageUrl"], package["mainPageDate"] = rows[0]["url"], rows[0]["fetched_at"]
     package_bytes = json.dumps(package, indent=2).encode("utf-8")
     digest = {"path": "datapackage.json", "hash": "sha256:" + hashlib.sha256(package_bytes).hexdigest()}
-    tmp = out.with_name(out.name + ".tmp")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:
+    with replacing(out, "wb") as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:
         for name, data in members:
             _member(zf, name, data)
         _member(zf, "datapackage.json", package_bytes)
         _member(zf, "datapackage-digest.json", json.dumps(digest, indent=2).encode("utf-8"))
-    os.replace(tmp, out)
     return out

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
+from archive.atomic import write_atomic
 from archive.catalog import NEW, UNCHANGED, ArticleRecord, Catalog
 from crawler.extract_pool import ExtractionPool, default_processes, extract_page
 from crawler.storage import STORAGE_ERRORS, stop_for_storage, storage_failed
@@ -41,17 +41,6 @@ class ArticlePage:
 
 def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def write_atomic(path: Path, data: bytes):
-    """Replace ``path`` with ``data`` so a reader never sees half a file."""
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        tmp.write_bytes(data)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    os.replace(tmp, path)
 
 
 class ArticlePipeline:

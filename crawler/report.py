@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 from scrapy import signals
 
+from archive.atomic import replacing
 from archive.catalog import Catalog, CatalogError
 
 logger = logging.getLogger(__name__)
@@ -42,13 +42,11 @@ def write_report(path: str | Path, report: dict) -> bool:
     """Write the report atomically; on a full disk say so and return False (the caller still
     holds the report and shows it)."""
     path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        os.replace(tmp, path)
+        with replacing(path) as out:
+            out.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         logger.error("cannot write the crawl report %s: %s", path, exc)
         return False
     return True
