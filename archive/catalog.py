@@ -28,8 +28,23 @@ CREATE TABLE IF NOT EXISTS articles (
 CREATE INDEX IF NOT EXISTS articles_url ON articles (url);
 CREATE TABLE IF NOT EXISTS lastmods (url TEXT PRIMARY KEY, lastmod TEXT NOT NULL);
 """
-JSONL_FIELDS = ("file", "url", "canonical_url", "title", "category", "published", "author", "tags",
-                "language", "fetched_at", "warc_file", "warc_offset", "sha1", "lastmod", "ordinal")
+JSONL_FIELDS = (
+    "file",
+    "url",
+    "canonical_url",
+    "title",
+    "category",
+    "published",
+    "author",
+    "tags",
+    "language",
+    "fetched_at",
+    "warc_file",
+    "warc_offset",
+    "sha1",
+    "lastmod",
+    "ordinal",
+)
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
 
 
@@ -118,14 +133,18 @@ class Catalog:
 
     def get(self, url: str) -> dict | None:
         """The row of the article whose canonical or fetched URL is ``url``."""
-        row = self.db.execute("SELECT * FROM articles WHERE canonical_url = ? OR url = ? LIMIT 1",
-                              (url, url)).fetchone()
+        row = self.db.execute(
+            "SELECT * FROM articles WHERE canonical_url = ? OR url = ? LIMIT 1", (url, url)
+        ).fetchone()
         return dict(row) if row else None
 
     def note_lastmod(self, url: str, lastmod: str):
         """Remember the newest lastmod a sitemap or feed gave for ``url`` (ISO 8601, UTC)."""
-        self.db.execute("INSERT INTO lastmods VALUES (?, ?) ON CONFLICT(url) DO UPDATE SET "
-                        "lastmod = max(lastmod, excluded.lastmod)", (url, lastmod))
+        self.db.execute(
+            "INSERT INTO lastmods VALUES (?, ?) ON CONFLICT(url) DO UPDATE SET "
+            "lastmod = max(lastmod, excluded.lastmod)",
+            (url, lastmod),
+        )
 
     def lastmod_of(self, url: str) -> str | None:
         """The newest lastmod a sitemap or feed gave for ``url``, if any."""
@@ -149,23 +168,46 @@ class Catalog:
             "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,"
             "(SELECT lastmod FROM lastmods WHERE url IN (?, ?) ORDER BY lastmod DESC LIMIT 1),"
             "?,?,?,?,?,?,?,?,?)",
-            (rec.canonical_url, rec.url, ordinal, rec.hash16, file, rec.sha1, rec.title, rec.category,
-             rec.published, rec.author, json.dumps(rec.tags, ensure_ascii=False), rec.language,
-             rec.canonical_url, rec.url, rec.fetched_at, rec.warc_file, rec.warc_offset, rec.record_id,
-             # a new text needs a new conversion record: until it is written, the row has none
-             *((old["text_warc_file"], old["text_warc_offset"]) if status == UNCHANGED else (None, None)),
-             first, changed, crawl_id))
+            (
+                rec.canonical_url,
+                rec.url,
+                ordinal,
+                rec.hash16,
+                file,
+                rec.sha1,
+                rec.title,
+                rec.category,
+                rec.published,
+                rec.author,
+                json.dumps(rec.tags, ensure_ascii=False),
+                rec.language,
+                rec.canonical_url,
+                rec.url,
+                rec.fetched_at,
+                rec.warc_file,
+                rec.warc_offset,
+                rec.record_id,
+                # a new text needs a new conversion record: until it is written, the row has none
+                *((old["text_warc_file"], old["text_warc_offset"]) if status == UNCHANGED else (None, None)),
+                first,
+                changed,
+                crawl_id,
+            ),
+        )
         return Stored(status, ordinal, file)
 
     def set_text_location(self, canonical_url: str, warc_file: str, warc_offset: int):
         """Where the conversion record holding the article's current text lives."""
-        self.db.execute("UPDATE articles SET text_warc_file = ?, text_warc_offset = ? WHERE canonical_url = ?",
-                        (warc_file, warc_offset, canonical_url))
+        self.db.execute(
+            "UPDATE articles SET text_warc_file = ?, text_warc_offset = ? WHERE canonical_url = ?",
+            (warc_file, warc_offset, canonical_url),
+        )
 
     def touch(self, url: str, crawl_id: str) -> bool:
         """An article confirmed unchanged without a new body (HTTP 304); False if unknown."""
-        cur = self.db.execute("UPDATE articles SET seen_crawl = ? WHERE canonical_url = ? OR url = ?",
-                              (crawl_id, url, url))
+        cur = self.db.execute(
+            "UPDATE articles SET seen_crawl = ? WHERE canonical_url = ? OR url = ?", (crawl_id, url, url)
+        )
         return cur.rowcount > 0
 
     def apply_lastmods(self, crawl_id: str):
@@ -174,13 +216,17 @@ class Catalog:
         self.db.execute(
             "UPDATE articles SET lastmod = (SELECT max(l.lastmod) FROM lastmods l WHERE l.url IN "
             "(articles.canonical_url, articles.url)) WHERE seen_crawl = ? AND EXISTS (SELECT 1 FROM "
-            "lastmods l WHERE l.url IN (articles.canonical_url, articles.url))", (crawl_id,))
+            "lastmods l WHERE l.url IN (articles.canonical_url, articles.url))",
+            (crawl_id,),
+        )
 
     def counts(self, crawl_id: str) -> dict[str, int]:
         """Articles new, changed and unchanged (fetched or confirmed by a 304) in ``crawl_id``."""
         row = self.db.execute(
             "SELECT sum(first_crawl = :c), sum(changed_crawl = :c AND first_crawl != :c), "
-            "sum(seen_crawl = :c AND changed_crawl IS NOT :c) FROM articles", {"c": crawl_id}).fetchone()
+            "sum(seen_crawl = :c AND changed_crawl IS NOT :c) FROM articles",
+            {"c": crawl_id},
+        ).fetchone()
         return {NEW: row[0] or 0, CHANGED: row[1] or 0, UNCHANGED: row[2] or 0}
 
     def __len__(self) -> int:

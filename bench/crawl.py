@@ -50,22 +50,31 @@ class CrawlRun:
         return 1000 * self.cpu / self.pages if self.pages else 0.0
 
 
-def measured(cmd: list[str], env: dict | None = None, timeout: float = 1800) -> tuple[int, float, float, float]:
+def measured(
+    cmd: list[str], env: dict | None = None, timeout: float = 1800
+) -> tuple[int, float, float, float]:
     """Run ``cmd``; ``(exit code, wall s, CPU s, peak RSS MB)`` of that process (and of the
     processes it waited for), measured by the small launcher :mod:`bench.peak`."""
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "usage.json"
         start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "bench.peak", str(report), *cmd], cwd=ROOT,
-                                env={**os.environ, **(env or {})}, start_new_session=True,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bench.peak", str(report), *cmd],
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
         wall = time.perf_counter() - start
-        usage = json.loads(report.read_text()) if report.exists() else {"code": -9, "cpu": 0.0, "maxrss_kb": 0}
+        usage = (
+            json.loads(report.read_text()) if report.exists() else {"code": -9, "cpu": 0.0, "maxrss_kb": 0}
+        )
     return usage["code"], wall, usage["cpu"], usage["maxrss_kb"] / 1024
 
 
@@ -73,22 +82,30 @@ def write_seed(folder: Path, url: str, name: str = "bench") -> Path:
     """A seed crawling ``url`` at full speed (no delay, 16 connections, no AutoThrottle)."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.toml"
-    path.write_text(f'name = "{name}"\nstart_urls = ["{url}"]\nallow_private_networks = true\n'
-                    f"[articles]\nurl_pattern = '{ARTICLE_PATTERN}'\n"
-                    "[politeness]\ndelay = 0.0\nconcurrency = 16\nautothrottle = false\n", encoding="utf-8")
+    path.write_text(
+        f'name = "{name}"\nstart_urls = ["{url}"]\nallow_private_networks = true\n'
+        f"[articles]\nurl_pattern = '{ARTICLE_PATTERN}'\n"
+        "[politeness]\ndelay = 0.0\nconcurrency = 16\nautothrottle = false\n",
+        encoding="utf-8",
+    )
     return path
 
 
 def arsip_crawl(seed: Path, data: Path, warc: bool = True, extract: bool = True) -> CrawlRun:
     """One fresh ``arsip crawl`` of ``seed`` into ``data``; pages as its report counts them."""
     args = ["crawl", str(seed), "--data", str(data), "--progress", "off"] + ([] if warc else ["--no-warc"])
-    cmd = [sys.executable, "-m", "bench.crawl", "--no-extract", *args] if not extract else \
-        [sys.executable, "-m", "crawler.cli", *args]
+    cmd = (
+        [sys.executable, "-m", "bench.crawl", "--no-extract", *args]
+        if not extract
+        else [sys.executable, "-m", "crawler.cli", *args]
+    )
     code, wall, cpu, rss = measured(cmd)
     reports = sorted(data.glob("*/crawls/*.json"))
     report = json.loads(reports[-1].read_text()) if reports else {}
     tool = "arsip" + ("" if warc else " --no-warc") + ("" if extract else " (no extraction)")
-    return CrawlRun(tool, report.get("pages", 0), wall, cpu, rss, ok=code == 0 and report.get("outcome") == "finished")
+    return CrawlRun(
+        tool, report.get("pages", 0), wall, cpu, rss, ok=code == 0 and report.get("outcome") == "finished"
+    )
 
 
 def wget_crawl(url: str, work: Path) -> CrawlRun:
@@ -96,10 +113,27 @@ def wget_crawl(url: str, work: Path) -> CrawlRun:
     work.mkdir(parents=True, exist_ok=True)
     warc = work / "wget"
     with tempfile.TemporaryDirectory(dir=work) as mirror:
-        code, wall, cpu, rss = measured(["wget", "--recursive", "--level=inf", "--no-parent", "--no-verbose",
-                                         "--delete-after", "-e", "robots=off", "--no-host-directories",
-                                         "--reject-regex", WGET_REJECT, "--directory-prefix", mirror,
-                                         f"--warc-file={warc}", "-o", str(work / "wget.log"), url])
+        code, wall, cpu, rss = measured(
+            [
+                "wget",
+                "--recursive",
+                "--level=inf",
+                "--no-parent",
+                "--no-verbose",
+                "--delete-after",
+                "-e",
+                "robots=off",
+                "--no-host-directories",
+                "--reject-regex",
+                WGET_REJECT,
+                "--directory-prefix",
+                mirror,
+                f"--warc-file={warc}",
+                "-o",
+                str(work / "wget.log"),
+                url,
+            ]
+        )
     pages = count_responses(warc.with_name("wget.warc.gz"))
     return CrawlRun("wget --warc-file", pages, wall, cpu, rss, ok=code in (0, 8) and pages > 0)
 

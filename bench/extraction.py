@@ -58,9 +58,13 @@ class Score:
     def totals(self) -> dict:
         rated = [p for p in self.pages if p["exact"] is not None]
         out = metrics.summary([p["counts"] for p in self.pages])
-        out.update(pages=len(self.pages), leaks=sum(len(p["leaks"]) for p in self.pages),
-                   exact=sum(p["exact"] for p in rated), exact_of=len(rated),
-                   pages_per_second=len(self.pages) / self.seconds if self.seconds else 0.0)
+        out.update(
+            pages=len(self.pages),
+            leaks=sum(len(p["leaks"]) for p in self.pages),
+            exact=sum(p["exact"] for p in rated),
+            exact_of=len(rated),
+            pages_per_second=len(self.pages) / self.seconds if self.seconds else 0.0,
+        )
         return out
 
 
@@ -80,8 +84,16 @@ def load_corpus(folder: Path) -> list[Case]:
         conf = tomllib.loads(extra.read_text(encoding="utf-8")) if extra.exists() else {}
         hints = conf.get("extract")
         hints = ExtractionHints(**{**hints, "drop": tuple(hints.get("drop", ()))}) if hints else None
-        cases.append(Case(page.stem, page.read_bytes(), conf.get("url", f"https://example.org/{page.stem}/"),
-                          spec_blocks(expected), expected, hints))
+        cases.append(
+            Case(
+                page.stem,
+                page.read_bytes(),
+                conf.get("url", f"https://example.org/{page.stem}/"),
+                spec_blocks(expected),
+                expected,
+                hints,
+            )
+        )
     return cases
 
 
@@ -92,12 +104,14 @@ def load_benchmark(folder: Path) -> list[Case]:
     for key, item in sorted(truth.items()):
         html = gzip.decompress((folder / "html" / f"{key}.html.gz").read_bytes())
         body = item.get("articleBody") or ""
-        cases.append(Case(key[:12], html, item.get("url") or "", [b.strip() for b in body.split("\n") if b.strip()]))
+        cases.append(
+            Case(key[:12], html, item.get("url") or "", [b.strip() for b in body.split("\n") if b.strip()])
+        )
     return cases
 
 
 def run_arsip(case: Case, use_hints: bool = True) -> Result:
-    from crawler.extract import extract
+    from archive.extract import extract
 
     article = extract(case.html, case.url, hints=case.hints if use_hints else None)
     return Result(article.blocks, article.render() if article.ok else None)
@@ -107,9 +121,11 @@ def run_trafilatura(case: Case) -> Result:
     """Plain trafilatura: bare_extraction with metadata, comments excluded, lines as blocks."""
     import trafilatura
 
-    from crawler.extract.blocks import normalize
+    from archive.extract.blocks import normalize
 
-    doc = trafilatura.bare_extraction(case.html, url=case.url or None, include_comments=False, with_metadata=True)
+    doc = trafilatura.bare_extraction(
+        case.html, url=case.url or None, include_comments=False, with_metadata=True
+    )
     if doc is None:
         return Result([])
     blocks = [b for b in (normalize(line) for line in (doc.text or "").split("\n")) if b]
@@ -118,8 +134,11 @@ def run_trafilatura(case: Case) -> Result:
     return Result(blocks, text)
 
 
-SYSTEMS = {"arsip": run_arsip, "arsip-generic": lambda case: run_arsip(case, use_hints=False),
-           "trafilatura": run_trafilatura}
+SYSTEMS = {
+    "arsip": run_arsip,
+    "arsip-generic": lambda case: run_arsip(case, use_hints=False),
+    "trafilatura": run_trafilatura,
+}
 
 
 def _plain_extract(case: Case):
@@ -130,8 +149,12 @@ def _plain_extract(case: Case):
 
 def speed(cases: list[Case], passes: int = 3) -> dict[str, float]:
     """Pages per second (one core) of each system on the same pages, best of a few warm passes."""
-    runners = {"arsip (hints)": run_arsip, "arsip (no hints)": lambda case: run_arsip(case, use_hints=False),
-               "trafilatura.extract": _plain_extract, "trafilatura.bare_extraction+metadata": run_trafilatura}
+    runners = {
+        "arsip (hints)": run_arsip,
+        "arsip (no hints)": lambda case: run_arsip(case, use_hints=False),
+        "trafilatura.extract": _plain_extract,
+        "trafilatura.bare_extraction+metadata": run_trafilatura,
+    }
     rates = {}
     for name, runner in runners.items():
         best = float("inf")
@@ -151,8 +174,15 @@ def evaluate(cases: list[Case], system: str, timed: bool = True) -> Score:
         result = runner(case)
         exact = None if case.expected_text is None else result.text == case.expected_text
         counts = metrics.tp_fp_fn("\n".join(case.expected_blocks), "\n".join(result.blocks))
-        score.pages.append({"name": case.name, "exact": exact, "counts": counts, "f1": metrics.page_f1(counts),
-                            "leaks": metrics.leaks(case.expected_blocks, result.blocks)})
+        score.pages.append(
+            {
+                "name": case.name,
+                "exact": exact,
+                "counts": counts,
+                "f1": metrics.page_f1(counts),
+                "leaks": metrics.leaks(case.expected_blocks, result.blocks),
+            }
+        )
     if timed:
         # The first pass warmed imports and selector caches; this one measures extraction alone.
         start = time.perf_counter()
@@ -176,21 +206,30 @@ def report(title: str, scores: list[Score], per_page: bool, out=sys.stdout) -> N
     for s in scores:
         t = s.totals()
         exact = f"exact {t['exact']}/{t['exact_of']}  " if t["exact_of"] else ""
-        print(f"{s.system:<14} {exact}P {t['precision']:.3f}  R {t['recall']:.3f}  F1 {t['f1']:.3f}  "
-              f"leaks {t['leaks']}  {t['pages_per_second']:.1f} pages/s ({t['pages']} pages)", file=out)
+        print(
+            f"{s.system:<14} {exact}P {t['precision']:.3f}  R {t['recall']:.3f}  F1 {t['f1']:.3f}  "
+            f"leaks {t['leaks']}  {t['pages_per_second']:.1f} pages/s ({t['pages']} pages)",
+            file=out,
+        )
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.extraction", description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="folder of .html/.txt[/.toml] pages")
-    parser.add_argument("--benchmark", type=Path, default=BENCHMARK, help="article-extraction-benchmark folder")
+    parser.add_argument(
+        "--benchmark", type=Path, default=BENCHMARK, help="article-extraction-benchmark folder"
+    )
     parser.add_argument("--pages", action="store_true", help="print a line per page")
     parser.add_argument("--json", type=Path, help="write every figure to this JSON file")
     args = parser.parse_args(argv)
     results = {}
     if args.corpus.is_dir():
         cases = load_corpus(args.corpus)
-        systems = ["arsip", "arsip-generic", "trafilatura"] if any(c.hints for c in cases) else ["arsip", "trafilatura"]
+        systems = (
+            ["arsip", "arsip-generic", "trafilatura"]
+            if any(c.hints for c in cases)
+            else ["arsip", "trafilatura"]
+        )
         results["corpus"] = [evaluate(cases, s) for s in systems]
         report(f"corpus {args.corpus} ({len(cases)} pages)", results["corpus"], args.pages)
         hinted = [c for c in cases if c.hints]
@@ -205,12 +244,16 @@ def main(argv=None) -> int:
     if (args.benchmark / "ground-truth.json").exists():
         cases = load_benchmark(args.benchmark)
         results["benchmark"] = [evaluate(cases, s) for s in ("arsip", "trafilatura")]
-        report(f"article-extraction-benchmark ({len(cases)} pages, no hints)", results["benchmark"], args.pages)
+        report(
+            f"article-extraction-benchmark ({len(cases)} pages, no hints)", results["benchmark"], args.pages
+        )
     else:
         print(f"no benchmark at {args.benchmark}: skipped")
     if args.json:
-        out = {k: v if isinstance(v, dict) else {s.system: {**s.totals(), "pages": s.pages} for s in v}
-               for k, v in results.items()}
+        out = {
+            k: v if isinstance(v, dict) else {s.system: {**s.totals(), "pages": s.pages} for s in v}
+            for k, v in results.items()
+        }
         args.json.write_text(json.dumps(out, indent=1, ensure_ascii=False))
     return 0
 

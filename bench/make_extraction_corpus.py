@@ -19,14 +19,19 @@ from bench.extraction import CORPUS, ROOT
 
 BASE_URL = "http://127.0.0.1:8000"
 # The golden files' numbers (seeds/NNN_<hash16>.txt) and the slugs of those articles on the site.
-SEED_ARTICLES = {"000": "amerika-serikat-khawatir-ada-potensi-bisnis-senjata-korea-utara-rusia",
-                 "003": "pakar-internasional-sebut-negara-barat-sulit-hentikan-kerja-sama-korea-utara-rusia"}
+SEED_ARTICLES = {
+    "000": "amerika-serikat-khawatir-ada-potensi-bisnis-senjata-korea-utara-rusia",
+    "003": "pakar-internasional-sebut-negara-barat-sulit-hentikan-kerja-sama-korea-utara-rusia",
+}
 
 
 def _toml_hints(hints) -> str:
     # JSON strings are valid TOML basic strings.
-    lines = [f"{key} = {json.dumps(value)}" for key in ("title", "category", "body", "author", "published")
-             if (value := getattr(hints, key))]
+    lines = [
+        f"{key} = {json.dumps(value)}"
+        for key in ("title", "category", "body", "author", "published")
+        if (value := getattr(hints, key))
+    ]
     return "[extract]\n" + "\n".join(lines) + f"\ndrop = {json.dumps(list(hints.drop))}\n"
 
 
@@ -55,7 +60,9 @@ def write(out: Path, count: int) -> int:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.make_extraction_corpus", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.make_extraction_corpus", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--out", type=Path, default=CORPUS)
     parser.add_argument("--count", type=int, default=12)
     args = parser.parse_args(argv)

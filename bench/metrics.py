@@ -14,15 +14,33 @@ from statistics import mean
 TOKEN = re.compile(r"\w+", re.UNICODE)
 # Boilerplate a reader would notice in an article text file. Deliberately written apart from the
 # extractor's own safety net, so the harness does not grade the extractor by its own rules.
-LEAKS = [re.compile(p, re.I) for p in (
-    r"tinggalkan (balasan|komentar)", r"leave a (reply|comment)", r"tidak akan dipublikasikan",
-    r"will not be published", r"wajib ditandai", r"required fields are marked", r"^\s*\d*\s*\+\s*\d*\s*=\s*\d*\s*$",
-    r"save my name, email", r"simpan nama, (email|surel)", r"post comment|kirim komentar",
-    r"^(share|bagikan)( this| ini)?\s*:?$", r"^(facebook|twitter|whatsapp|telegram)$", r"click to share|klik untuk berbagi",
-    r"^like this:?$", r"^(tags?|topik)\s*:", r"^(related posts?|berita terkait|artikel terkait|you may also like)$",
-    r"^(terpopuler|populer|most popular)$", r"newsletter|berlangganan", r"cookies?\b.*\b(accept|setuju|terima)",
-    r"all rights reserved|hak cipta dilindungi", r"^(advertisement|iklan)$", r"^(home|beranda)\s*[»>/›]",
-)]
+LEAKS = [
+    re.compile(p, re.I)
+    for p in (
+        r"tinggalkan (balasan|komentar)",
+        r"leave a (reply|comment)",
+        r"tidak akan dipublikasikan",
+        r"will not be published",
+        r"wajib ditandai",
+        r"required fields are marked",
+        r"^\s*\d*\s*\+\s*\d*\s*=\s*\d*\s*$",
+        r"save my name, email",
+        r"simpan nama, (email|surel)",
+        r"post comment|kirim komentar",
+        r"^(share|bagikan)( this| ini)?\s*:?$",
+        r"^(facebook|twitter|whatsapp|telegram)$",
+        r"click to share|klik untuk berbagi",
+        r"^like this:?$",
+        r"^(tags?|topik)\s*:",
+        r"^(related posts?|berita terkait|artikel terkait|you may also like)$",
+        r"^(terpopuler|populer|most popular)$",
+        r"newsletter|berlangganan",
+        r"cookies?\b.*\b(accept|setuju|terima)",
+        r"all rights reserved|hak cipta dilindungi",
+        r"^(advertisement|iklan)$",
+        r"^(home|beranda)\s*[»>/›]",
+    )
+]
 
 
 def tokens(text: str) -> list[str]:
@@ -31,7 +49,7 @@ def tokens(text: str) -> list[str]:
 
 def shingles(text: str, n: int = 4) -> Counter:
     words = tokens(text)
-    return Counter(tuple(words[i:i + n]) for i in range(max(1, len(words) - n + 1)) if words[i:i + n])
+    return Counter(tuple(words[i : i + n]) for i in range(max(1, len(words) - n + 1)) if words[i : i + n])
 
 
 def tp_fp_fn(expected: str, predicted: str) -> tuple[float, float, float]:

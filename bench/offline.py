@@ -1,7 +1,7 @@
 """The stages that run from files, not from a site: extraction per core and export from WARCs.
 
 Extraction uses the rendered article pages of the bench site (the same bytes the crawler
-fetches) and the runners of :mod:`bench.extraction`; export runs :func:`archive.export.run_export`
+fetches) and the runners of :mod:`bench.extraction`; export runs :func:`archive.export.articles.run_export`
 over the WARCs of one bench crawl, in one process and in one per core.
 """
 
@@ -40,9 +40,13 @@ def extraction_runners() -> dict:
         case.hints = hints
         return run_arsip(case)
 
-    return {"arsip (no hints, as the bench crawl)": lambda case: run_arsip(case, use_hints=False),
-            "arsip (channel9 hints)": with_hints,
-            "trafilatura.extract": lambda case: trafilatura.extract(case.html, url=case.url, include_comments=False)}
+    return {
+        "arsip (no hints, as the bench crawl)": lambda case: run_arsip(case, use_hints=False),
+        "arsip (channel9 hints)": with_hints,
+        "trafilatura.extract": lambda case: trafilatura.extract(
+            case.html, url=case.url, include_comments=False
+        ),
+    }
 
 
 def extraction_rates(cases: list, repeat: int) -> dict[str, list[float]]:
@@ -62,7 +66,7 @@ def extraction_rates(cases: list, repeat: int) -> dict[str, list[float]]:
 
 def export_rates(warcs: list[Path], work: Path, repeat: int) -> dict[str, list[float]]:
     """Export pages/s (HTML captures read, extracted and written) with 1 process and all cores."""
-    from archive.export import ExportOptions, run_export
+    from archive.export.articles import ExportOptions, run_export
 
     cores = os.cpu_count() or 1
     rates: dict[str, list[float]] = {}

@@ -20,7 +20,7 @@ async def _replay_rate(data: Path, urls: list[str], requests: int) -> float:
     import aiohttp
     from aiohttp import web
 
-    from archive.replay import make_app
+    from archive.replay.server import make_app
 
     runner = web.AppRunner(make_app(data), access_log=None)
     await runner.setup()
@@ -42,8 +42,8 @@ def main(argv=None) -> int:
     parser.add_argument("--articles", type=int, default=60)
     parser.add_argument("--requests", type=int, default=400)
     args = parser.parse_args(argv)
-    from archive.cdxj import CdxjIndex
-    from archive.export import ExportOptions, run_export
+    from archive.export.articles import ExportOptions, run_export
+    from archive.index.query import CdxjIndex
     from crawler.demosite import SiteConfig, start_site
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
@@ -59,11 +59,14 @@ def main(argv=None) -> int:
         caps = [c for c in CdxjIndex(data / "channel9" / "indexes").all() if c.mime == "text/html"]
         urls = sorted({c.url for c in caps})
         rate = asyncio.run(_replay_rate(data, urls, args.requests))
-        report = run_export(sorted((data / "channel9" / "warcs").glob("*.warc.gz")),
-                            ExportOptions(out=Path(tmp) / "out"))
+        report = run_export(
+            sorted((data / "channel9" / "warcs").glob("*.warc.gz")), ExportOptions(out=Path(tmp) / "out")
+        )
     print(f"replay: {rate:.0f} requests/s over {len(urls)} HTML captures ({args.requests} sequential GETs)")
-    print(f"export: {report.pages_per_second:.1f} pages/s ({report.captures} HTML pages, {report.articles} articles, "
-          f"1 process)")
+    print(
+        f"export: {report.pages_per_second:.1f} pages/s ({report.captures} HTML pages, {report.articles} articles, "
+        f"1 process)"
+    )
     return 0
 
 

@@ -33,6 +33,7 @@ async def _load(base: str, paths: list[str], seconds: float, concurrency: int) -
     errors = 0
     connector = aiohttp.TCPConnector(limit=concurrency)
     async with aiohttp.ClientSession(connector=connector, auto_decompress=False) as session:
+
         async def get(path: str) -> bool:
             async with session.get(base + path) as response:
                 await response.read()
@@ -56,18 +57,43 @@ async def _load(base: str, paths: list[str], seconds: float, concurrency: int) -
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         elapsed = time.perf_counter() - start
     latencies.sort()
-    pick = (lambda q: 1000 * latencies[min(len(latencies) - 1, int(q * len(latencies)))]) if latencies else (lambda q: 0.0)
-    return {"requests": len(latencies), "errors": errors, "seconds": elapsed,
-            "rps": len(latencies) / elapsed, "p50_ms": pick(0.50), "p99_ms": pick(0.99)}
+    pick = (
+        (lambda q: 1000 * latencies[min(len(latencies) - 1, int(q * len(latencies)))])
+        if latencies
+        else (lambda q: 0.0)
+    )
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "seconds": elapsed,
+        "rps": len(latencies) / elapsed,
+        "p50_ms": pick(0.50),
+        "p99_ms": pick(0.99),
+    }
 
 
 def load(base: str, paths: list[str], work: Path, seconds: float = 6.0, concurrency: int = 16) -> dict:
     """Run the load generator in its own process against ``base`` + each of ``paths``."""
     url_file = work / "replay-paths.txt"
     url_file.write_text("\n".join(paths) + "\n", encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "bench.replay_load", base, str(url_file), "--seconds", str(seconds),
-                          "--concurrency", str(concurrency)], cwd=ROOT, capture_output=True, text=True,
-                         timeout=seconds * 10 + 120, check=True)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.replay_load",
+            base,
+            str(url_file),
+            "--seconds",
+            str(seconds),
+            "--concurrency",
+            str(concurrency),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=seconds * 10 + 120,
+        check=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -89,8 +115,11 @@ def arsip_server(data: Path, workers: int | None = None) -> Server:
     """``arsip replay`` with its default workers (one per core) or ``workers`` processes."""
     port = free_port()
     extra = ["--workers", str(workers)] if workers else []
-    return Server([sys.executable, "-m", "crawler.cli", "replay", "--data", str(data), "--port", str(port), *extra],
-                  port, ROOT)
+    return Server(
+        [sys.executable, "-m", "crawler.cli", "replay", "--data", str(data), "--port", str(port), *extra],
+        port,
+        ROOT,
+    )
 
 
 def have_pywb() -> bool:

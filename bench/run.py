@@ -31,8 +31,12 @@ from bench.staticsite import StaticSite
 log = logging.getLogger("bench")
 HERE = Path(__file__).resolve().parent
 SCALE = 20000
-VARIANTS = {"arsip": {}, "arsip --no-warc": {"warc": False}, "arsip (no extraction)": {"extract": False},
-            "arsip --no-warc (no extraction)": {"warc": False, "extract": False}}
+VARIANTS = {
+    "arsip": {},
+    "arsip --no-warc": {"warc": False},
+    "arsip (no extraction)": {"extract": False},
+    "arsip --no-warc (no extraction)": {"warc": False, "extract": False},
+}
 MODES = ("mp_", "id_")  # rewritten page with banner, and the original bytes
 
 
@@ -63,7 +67,9 @@ def size_points(sizes: list[int], work: Path) -> tuple[dict, dict[int, float]]:
             run = arsip_crawl(seed, folder / "data")
             points["arsip"].append((size, run.pages_per_second))
             memory[size] = run.maxrss_mb
-            points["arsip --no-warc"].append((size, arsip_crawl(seed, folder / "nowarc", warc=False).pages_per_second))
+            points["arsip --no-warc"].append(
+                (size, arsip_crawl(seed, folder / "nowarc", warc=False).pages_per_second)
+            )
             points["wget --warc-file"].append((size, wget_crawl(site.url, folder / "wget").pages_per_second))
         shutil.rmtree(folder, ignore_errors=True)
         log.info("size %d: arsip %.1f pages/s, peak %.0f MB", size, run.pages_per_second, run.maxrss_mb)
@@ -75,8 +81,10 @@ def replay_rates(data: Path, work: Path, repeat: int) -> dict:
     urls = [json.loads(line)["url"] for line in (data / "bench" / "articles.jsonl").read_text().splitlines()]
     urls = urls[:500]
     out: dict = {}
-    servers = [("arsip", lambda: replay_load.arsip_server(data)),
-               ("arsip --workers 1", lambda: replay_load.arsip_server(data, workers=1))]
+    servers = [
+        ("arsip", lambda: replay_load.arsip_server(data)),
+        ("arsip --workers 1", lambda: replay_load.arsip_server(data, workers=1)),
+    ]
     if replay_load.have_pywb():
         warcs = sorted((data / "bench" / "warcs").glob("*.warc.gz"))
         servers.append(("pywb 2.x", lambda: replay_load.pywb_server(warcs, work, "bench")))
@@ -87,7 +95,8 @@ def replay_rates(data: Path, work: Path, repeat: int) -> dict:
                 for mode in MODES:
                     paths = [f"/bench/2099{mode}/{u}" for u in urls]
                     out.setdefault((name, mode), []).append(
-                        replay_load.load(f"http://127.0.0.1:{server.port}", paths, work, seconds=5))
+                        replay_load.load(f"http://127.0.0.1:{server.port}", paths, work, seconds=5)
+                    )
         finally:
             server.stop()
     return out
@@ -96,8 +105,25 @@ def replay_rates(data: Path, work: Path, repeat: int) -> dict:
 def profile_crawl(seed: Path, work: Path, articles: int) -> list[str]:
     """cProfile of an ``arsip crawl`` (the slowest stage): top functions by own and cumulative time."""
     prof, data = work / "crawl.prof", work / "profiled"
-    measured([sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "crawler.cli", "crawl", str(seed),
-              "--data", str(data), "--progress", "off", "--max-articles", str(articles)])
+    measured(
+        [
+            sys.executable,
+            "-m",
+            "cProfile",
+            "-o",
+            str(prof),
+            "-m",
+            "crawler.cli",
+            "crawl",
+            str(seed),
+            "--data",
+            str(data),
+            "--progress",
+            "off",
+            "--max-articles",
+            str(articles),
+        ]
+    )
     shutil.rmtree(data, ignore_errors=True)
     lines = []
     for order, pattern, count in (("tottime", "", 15), ("cumulative", "/(crawler|archive)/", 15)):
@@ -107,8 +133,14 @@ def profile_crawl(seed: Path, work: Path, articles: int) -> list[str]:
             stats.strip_dirs()
         stats.sort_stats(order).print_stats(*([pattern] if pattern else []), count)
         body = buf.getvalue().split("ncalls", 1)[-1]
-        lines += [f"Top {count} by {order}{' (arsip code)' if pattern else ''}:", "", "```",
-                  "   ncalls" + body.replace(str(Path.cwd()) + "/", "").rstrip(), "```", ""]
+        lines += [
+            f"Top {count} by {order}{' (arsip code)' if pattern else ''}:",
+            "",
+            "```",
+            "   ncalls" + body.replace(str(Path.cwd()) + "/", "").rstrip(),
+            "```",
+            "",
+        ]
     return lines
 
 
@@ -121,7 +153,11 @@ def targets(runs: dict, replay: dict, memory: dict[int, float]) -> list[str]:
         lines.append(f"| {name} | {figure} | {'met' if ok else '**missed**'} |")
 
     ratio = pps["arsip"] / pps["wget --warc-file"]
-    row("crawl+archive >= wget pages/s", f"{pps['arsip']:.1f} vs {pps['wget --warc-file']:.1f} ({ratio:.2f}x)", ratio >= 1)
+    row(
+        "crawl+archive >= wget pages/s",
+        f"{pps['arsip']:.1f} vs {pps['wget --warc-file']:.1f} ({ratio:.2f}x)",
+        ratio >= 1,
+    )
     overhead = 1 - pps["arsip"] / pps["arsip --no-warc"]
     row("archiving overhead < 15%", f"{100 * overhead:.1f}% of --no-warc pages/s", overhead < 0.15)
     cost = 1 - pps["arsip"] / pps["arsip (no extraction)"]
@@ -138,8 +174,10 @@ def targets(runs: dict, replay: dict, memory: dict[int, float]) -> list[str]:
         figure = verdict(memory[2000], memory[SCALE])
         row("peak memory at 20,000 <= 1.5x at 2,000", figure, "met" in figure)
     else:
-        lines.append("| peak memory at 20,000 <= 1.5x at 2,000 | run `BENCH_ARTICLES=20000 make bench` or "
-                     "`python -m bench.run --scale` | not measured |")
+        lines.append(
+            "| peak memory at 20,000 <= 1.5x at 2,000 | run `BENCH_ARTICLES=20000 make bench` or "
+            "`python -m bench.run --scale` | not measured |"
+        )
     return lines
 
 
@@ -178,10 +216,13 @@ def run_all(args, work: Path) -> tuple[list, list[str]]:
     for tool in points:
         points[tool].append((n, results.median([r.pages_per_second for r in runs[tool]])))
     memory[n] = results.median([r.maxrss_mb for r in runs["arsip"]])
-    png = plot_throughput(points, HERE / "throughput.png", f"crawl throughput, bundled site on {server}, loopback")
+    png = plot_throughput(
+        points, HERE / "throughput.png", f"crawl throughput, bundled site on {server}, loopback"
+    )
     intro = results.machine() + [
         f"- Site: the bundled demo site, {n:,} articles ({files:,} files) rendered to a folder, served by {server} "
-        f"on 127.0.0.1; every figure is the median (min–max) of {repeat} runs unless marked single"]
+        f"on 127.0.0.1; every figure is the median (min–max) of {repeat} runs unless marked single"
+    ]
     return sections(runs, extraction, export, replay, memory, points, profile, png), intro
 
 
@@ -194,26 +235,41 @@ def _articles(n: int):
 def sections(runs, extraction, export, replay, memory, points, profile, png) -> list:
     curve = ["| articles | " + " | ".join(points) + " |", "|---" * (len(points) + 1) + "|"]
     for size in sorted({s for series in points.values() for s, _ in series}):
-        curve.append(f"| {size:,} | " + " | ".join(f"{dict(series).get(size, 0):.1f}" for series in points.values()) + " |")
-    curve += ["", "![throughput against site size](throughput.png)" if png else "(matplotlib missing: no plot)"]
-    return [("Targets", targets(runs, replay, memory)),
-            ("Crawl + archive throughput", results.crawl_table(runs) + ["", NOTES["crawl"]]),
-            ("Extraction, pages/s on one core", results.rate_table("extractor", extraction) + ["", NOTES["extract"]]),
-            ("Export from WARCs, pages/s", results.rate_table("export", export)),
-            ("Replay of article captures (16 concurrent clients, 5 s each)", results.replay_table(replay)),
-            ("Peak memory of a crawl", memory_table(memory)),
-            ("Throughput against site size (sizes other than the main one: single runs)", curve),
-            ("Profile of the slowest stage (arsip crawl, cProfile, reactor thread)", [NOTES["profile"], "", *profile])]
+        curve.append(
+            f"| {size:,} | "
+            + " | ".join(f"{dict(series).get(size, 0):.1f}" for series in points.values())
+            + " |"
+        )
+    curve += [
+        "",
+        "![throughput against site size](throughput.png)" if png else "(matplotlib missing: no plot)",
+    ]
+    return [
+        ("Targets", targets(runs, replay, memory)),
+        ("Crawl + archive throughput", results.crawl_table(runs) + ["", NOTES["crawl"]]),
+        (
+            "Extraction, pages/s on one core",
+            results.rate_table("extractor", extraction) + ["", NOTES["extract"]],
+        ),
+        ("Export from WARCs, pages/s", results.rate_table("export", export)),
+        ("Replay of article captures (16 concurrent clients, 5 s each)", results.replay_table(replay)),
+        ("Peak memory of a crawl", memory_table(memory)),
+        ("Throughput against site size (sizes other than the main one: single runs)", curve),
+        (
+            "Profile of the slowest stage (arsip crawl, cProfile, reactor thread)",
+            [NOTES["profile"], "", *profile],
+        ),
+    ]
 
 
 NOTES = {
     "crawl": "Pages are responses fetched (arsip: its report; wget: response records in its WARC). wget is kept "
-             "to the same page set (`--reject-regex` drops tag, author, wp-content and query URLs). "
-             "\"no extraction\" drops arsip's article pipeline (extraction, text file, catalog, conversion "
-             "record): `arsip crawl` itself has no switch for that; the bench patches the settings.",
+    "to the same page set (`--reject-regex` drops tag, author, wp-content and query URLs). "
+    '"no extraction" drops arsip\'s article pipeline (extraction, text file, catalog, conversion '
+    "record): `arsip crawl` itself has no switch for that; the bench patches the settings.",
     "extract": "The rendered article pages of the bench site; one timed pass per repetition after a warm-up.",
     "profile": "cProfile sees the reactor thread only; extraction runs in the thread pool and is measured "
-               "on its own above.",
+    "on its own above.",
 }
 
 

@@ -67,8 +67,9 @@ def render(articles: int, folder: Path, port: int, seed: int = 9) -> int:
     from crawler.demosite import SiteConfig, build_corpus
     from crawler.demosite.static import render_site
 
-    return render_site(build_corpus(SiteConfig(articles=articles, seed=seed)), folder,
-                       f"http://127.0.0.1:{port}/")
+    return render_site(
+        build_corpus(SiteConfig(articles=articles, seed=seed)), folder, f"http://127.0.0.1:{port}/"
+    )
 
 
 class StaticSite:
@@ -94,13 +95,28 @@ class StaticSite:
         (root / "tmp").mkdir(parents=True, exist_ok=True)
         conf = root / "nginx.conf"
         conf.write_text(NGINX_CONF.format(root=root, port=self.port, docroot=docroot.resolve()))
-        return subprocess.Popen([shutil.which("nginx"), "-p", str(root), "-c", str(conf), "-e", str(root / "error.log"),
-                                 "-g", "daemon off;" + (" user root;" if _is_root() else "")],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return subprocess.Popen(
+            [
+                shutil.which("nginx"),
+                "-p",
+                str(root),
+                "-c",
+                str(conf),
+                "-e",
+                str(root / "error.log"),
+                "-g",
+                "daemon off;" + (" user root;" if _is_root() else ""),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     def _aiohttp(self, docroot: Path) -> subprocess.Popen:
-        return subprocess.Popen([sys.executable, "-m", "bench.staticsite", "serve", str(docroot), str(self.port)],
-                                cwd=Path(__file__).resolve().parents[1], stdout=subprocess.DEVNULL)
+        return subprocess.Popen(
+            [sys.executable, "-m", "bench.staticsite", "serve", str(docroot), str(self.port)],
+            cwd=Path(__file__).resolve().parents[1],
+            stdout=subprocess.DEVNULL,
+        )
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
@@ -126,13 +142,23 @@ def serve(docroot: Path, port: int) -> None:
 
     from crawler.demosite.static import file_for
 
-    types = {".html": "text/html", ".xml": "text/xml", ".txt": "text/plain", ".css": "text/css", ".jpg": "image/jpeg"}
+    types = {
+        ".html": "text/html",
+        ".xml": "text/xml",
+        ".txt": "text/plain",
+        ".css": "text/css",
+        ".jpg": "image/jpeg",
+    }
 
     async def handle(request: web.Request) -> web.StreamResponse:
         target = docroot / file_for(request.path)
         if not target.is_file() or ".." in request.path:
-            return web.Response(status=404, body=(docroot / "404.html").read_bytes(), content_type="text/html")
-        return web.Response(body=target.read_bytes(), content_type=types.get(target.suffix, "application/octet-stream"))
+            return web.Response(
+                status=404, body=(docroot / "404.html").read_bytes(), content_type="text/html"
+            )
+        return web.Response(
+            body=target.read_bytes(), content_type=types.get(target.suffix, "application/octet-stream")
+        )
 
     app = web.Application()
     app.router.add_get("/{tail:.*}", handle)

@@ -22,7 +22,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from archive.errors import CrawlError
-from crawler.report import EXIT_CODES, FAILED, INTERRUPTED, load_report, now_iso, report_path, write_report
+from crawler.extensions.report import (
+    EXIT_CODES,
+    FAILED,
+    INTERRUPTED,
+    load_report,
+    now_iso,
+    report_path,
+    write_report,
+)
 from crawler.seed import Seed
 from crawler.settings import CrawlOptions, build_settings, effective_seed
 
@@ -130,7 +138,9 @@ def _run_process(seed: Seed, opts: CrawlOptions, settings: dict) -> tuple[list[s
     since = opts.since.isoformat() if opts.since else None
     crawler = process.create_crawler(NewsSpider)
     deferred = process.crawl(crawler, seed=seed, full=opts.full, since=since)
-    deferred.addErrback(lambda failure: errors.append(f"{failure.type.__name__}: {failure.getErrorMessage()}"))
+    deferred.addErrback(
+        lambda failure: errors.append(f"{failure.type.__name__}: {failure.getErrorMessage()}")
+    )
     process.start()
     extension = getattr(crawler, "arsip_report", None)
     return errors, extension.report if extension is not None else None
@@ -141,8 +151,9 @@ def _quiet_scrapy():
     unless arsip runs with -v (the progress line and the report say what happened)."""
     root = logging.getLogger()
     if not root.handlers:  # used as a library: still say what happens
-        logging.basicConfig(level=logging.INFO, stream=sys.stderr,
-                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(
+            level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
     if root.getEffectiveLevel() <= logging.DEBUG:
         return
     for handler in root.handlers:
@@ -155,13 +166,27 @@ def _scrapy_warnings_only(record: logging.LogRecord) -> bool:
 
 def _startup_failure(seed: Seed, crawl_id: str, collection: Path, errors: list[str]) -> dict:
     """The report of a crawl whose spider never closed (it failed to start)."""
-    report = {"crawl_id": crawl_id, "seed": seed.name, "seed_file": seed.path, "started": now_iso(),
-              "finished": now_iso(), "duration": 0.0, "finish_reason": "startup_failed", "outcome": FAILED,
-              "runs": 1, "pages": 0, "pages_by_status": {},
-              "articles": {"new": 0, "changed": 0, "unchanged": 0, "skipped": 0, "total": 0},
-              "warc_bytes": 0, "warc_files": [],
-              "errors": [{"url": seed.start_urls[0] if seed.start_urls else "", "error": e}
-                         for e in errors or ["the crawl did not start"]],
-              "retries": 0, "retried": []}
+    report = {
+        "crawl_id": crawl_id,
+        "seed": seed.name,
+        "seed_file": seed.path,
+        "started": now_iso(),
+        "finished": now_iso(),
+        "duration": 0.0,
+        "finish_reason": "startup_failed",
+        "outcome": FAILED,
+        "runs": 1,
+        "pages": 0,
+        "pages_by_status": {},
+        "articles": {"new": 0, "changed": 0, "unchanged": 0, "skipped": 0, "total": 0},
+        "warc_bytes": 0,
+        "warc_files": [],
+        "errors": [
+            {"url": seed.start_urls[0] if seed.start_urls else "", "error": e}
+            for e in errors or ["the crawl did not start"]
+        ],
+        "retries": 0,
+        "retried": [],
+    }
     write_report(report_path(collection, crawl_id), report)
     return report

@@ -14,8 +14,18 @@ from urllib.parse import urlsplit
 
 from crawler.tomlcheck import SeedError, Table, check_url, parse_duration, positive
 
-__all__ = ["Seed", "SeedError", "ExtractionHints", "Politeness", "Schedule", "BundledSite",
-           "load_seed", "seed_from_dict", "adhoc_seed", "parse_duration"]
+__all__ = [
+    "Seed",
+    "SeedError",
+    "ExtractionHints",
+    "Politeness",
+    "Schedule",
+    "BundledSite",
+    "load_seed",
+    "seed_from_dict",
+    "adhoc_seed",
+    "parse_duration",
+]
 
 DEFAULT_CONTACT = "https://github.com/arsip-archiver/arsip"
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -92,8 +102,13 @@ class Seed:
         def rebase(urls):
             return tuple(base + "/" + urlsplit(u).path.lstrip("/") + _query(u) for u in urls)
 
-        return replace(self, start_urls=rebase(self.start_urls), sitemaps=rebase(self.sitemaps),
-                       feeds=rebase(self.feeds), allowed_domains=(host,))
+        return replace(
+            self,
+            start_urls=rebase(self.start_urls),
+            sitemaps=rebase(self.sitemaps),
+            feeds=rebase(self.feeds),
+            allowed_domains=(host,),
+        )
 
 
 def _query(url: str) -> str:
@@ -104,7 +119,9 @@ def _query(url: str) -> str:
 def _politeness(table: Table, path) -> Politeness:
     pol = Politeness(
         delay=positive(table.get("delay", float, 1.0), path, "politeness.delay"),
-        concurrency=positive(table.get("concurrency", int, 4), path, "politeness.concurrency", allow_zero=False),
+        concurrency=positive(
+            table.get("concurrency", int, 4), path, "politeness.concurrency", allow_zero=False
+        ),
         obey_robots=table.get("obey_robots", bool, True),
         autothrottle=table.get("autothrottle", bool, True),
         user_agent=table.get("user_agent", str),
@@ -125,7 +142,10 @@ def _schedule(table: Table, path) -> Schedule:
     limit = table.get("time_limit", (int, float, str), 3600)
     sched = Schedule(
         interval=parse_duration(interval, path, "schedule.interval") if interval is not None else None,
-        cron=cron, timezone=tz, time_limit=parse_duration(limit, path, "schedule.time_limit"))
+        cron=cron,
+        timezone=tz,
+        time_limit=parse_duration(limit, path, "schedule.time_limit"),
+    )
     table.finish()
     return sched
 
@@ -150,8 +170,13 @@ def _check_timezone(name: str, path):
 
 def _hints(table: Table) -> ExtractionHints:
     hints = ExtractionHints(
-        title=table.get("title", str), category=table.get("category", str), body=table.get("body", str),
-        author=table.get("author", str), published=table.get("published", str), drop=table.strings("drop"))
+        title=table.get("title", str),
+        category=table.get("category", str),
+        body=table.get("body", str),
+        author=table.get("author", str),
+        published=table.get("published", str),
+        drop=table.strings("drop"),
+    )
     table.finish()
     return hints
 
@@ -160,7 +185,8 @@ def _bundled(table: Table, path) -> BundledSite:
     site = BundledSite(
         articles=positive(table.get("articles", int, 60), path, "bundled_site.articles", allow_zero=False),
         seed=table.get("seed", int, 9),
-        port=positive(table.get("port", int, 0), path, "bundled_site.port"))
+        port=positive(table.get("port", int, 0), path, "bundled_site.port"),
+    )
     table.finish()
     return site
 
@@ -191,22 +217,31 @@ def seed_from_dict(data: dict, path: str | Path = "<seed>") -> Seed:
         starts = ("http://127.0.0.1/",)
     # A bundled seed's start URLs are paths until the site's port is known (Seed.with_base_url).
     domains = top.strings("allowed_domains") or (
-        () if bundled else tuple(sorted({urlsplit(u).hostname for u in starts})))
+        () if bundled else tuple(sorted({urlsplit(u).hostname for u in starts}))
+    )
     articles = top.table("articles")
     seed = Seed(
-        name=name, start_urls=starts, allowed_domains=domains,
+        name=name,
+        start_urls=starts,
+        allowed_domains=domains,
         sitemaps=tuple(check_url(u, path, "sitemaps") for u in top.strings("sitemaps")),
         feeds=tuple(check_url(u, path, "feeds") for u in top.strings("feeds")),
         article_pattern=_check_pattern(articles.get("url_pattern", str), path),
         max_articles=positive(articles.get("max_articles", int, 0), path, "articles.max_articles"),
         max_pages=positive(articles.get("max_pages", int, 0), path, "articles.max_pages"),
-        max_pagination_depth=positive(articles.get("max_pagination_depth", int, 50), path,
-                                       "articles.max_pagination_depth", allow_zero=False),
+        max_pagination_depth=positive(
+            articles.get("max_pagination_depth", int, 50),
+            path,
+            "articles.max_pagination_depth",
+            allow_zero=False,
+        ),
         allow_private_networks=top.get("allow_private_networks", bool, False),
         politeness=_politeness(top.table("politeness"), path),
         schedule=_schedule(top.table("schedule"), path),
         hints=_hints(top.table("extract")),
-        bundled_site=bundled, path=str(path))
+        bundled_site=bundled,
+        path=str(path),
+    )
     articles.finish()
     top.finish()
     return seed

@@ -55,13 +55,17 @@ def effective_seed(seed: Seed, opts: CrawlOptions) -> Seed:
         pol = replace(pol, delay=opts.delay)
     if opts.concurrency is not None:
         pol = replace(pol, concurrency=opts.concurrency)
-    return replace(seed, politeness=pol,
-                   max_articles=opts.max_articles if opts.max_articles is not None else seed.max_articles,
-                   allow_private_networks=seed.allow_private_networks or opts.allow_private_networks)
+    return replace(
+        seed,
+        politeness=pol,
+        max_articles=opts.max_articles if opts.max_articles is not None else seed.max_articles,
+        allow_private_networks=seed.allow_private_networks or opts.allow_private_networks,
+    )
 
 
-def build_settings(seed: Seed, opts: CrawlOptions, collection_dir: Path, crawl_id: str,
-                   jobdir: Path | None) -> dict:
+def build_settings(
+    seed: Seed, opts: CrawlOptions, collection_dir: Path, crawl_id: str, jobdir: Path | None
+) -> dict:
     """The complete settings dict for :class:`scrapy.crawler.CrawlerProcess`."""
     pol = seed.politeness
     settings = {
@@ -87,18 +91,21 @@ def build_settings(seed: Seed, opts: CrawlOptions, collection_dir: Path, crawl_i
         "REDIRECT_MAX_TIMES": 10,
         "LOGSTATS_INTERVAL": 0,
         "JOBDIR": str(jobdir) if jobdir else None,
-        "SCHEDULER": "crawler.storage.StorageAwareScheduler",
+        "SCHEDULER": "crawler.extensions.storage.StorageAwareScheduler",
         "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",
         "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
         "DOWNLOADER_MIDDLEWARES": {
-            "crawler.safety.PrivateAddressMiddleware": 50,
+            "crawler.middlewares.safety.PrivateAddressMiddleware": 50,
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-            "crawler.retry.BackoffRetryMiddleware": 550,
+            "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
         },
-        "ITEM_PIPELINES": {"crawler.pipelines.ArticlePipeline": 300},
+        "ITEM_PIPELINES": {"crawler.pipelines.articles.ArticlePipeline": 300},
         # SpiderState persists spider.state, which arsip does not use, and raises on a full disk
-        "EXTENSIONS": {"crawler.report.CrawlReport": 10, "crawler.progress.Progress": 20,
-                       "scrapy.extensions.spiderstate.SpiderState": None},
+        "EXTENSIONS": {
+            "crawler.extensions.report.CrawlReport": 10,
+            "crawler.extensions.progress.Progress": 20,
+            "scrapy.extensions.spiderstate.SpiderState": None,
+        },
         "ARSIP_ALLOW_PRIVATE_NETWORKS": seed.allow_private_networks,
         "ARSIP_COLLECTION_DIR": str(collection_dir),
         "ARSIP_CRAWL_ID": crawl_id,
@@ -112,12 +119,17 @@ def build_settings(seed: Seed, opts: CrawlOptions, collection_dir: Path, crawl_i
 
 
 def _capture(seed: Seed, collection_dir: Path, crawl_id: str) -> dict:
-    from crawler.capture import capture_settings
+    from crawler.middlewares.capture import capture_settings
 
-    info = {"software": f"arsip/{arsip_version()}", "seed": seed.name, "crawl-id": crawl_id,
-            "seed-file": seed.path or "", "start-urls": " ".join(seed.start_urls),
-            "robots": "obey" if seed.politeness.obey_robots else "ignore",
-            "http-header-user-agent": user_agent(seed)}
+    info = {
+        "software": f"arsip/{arsip_version()}",
+        "seed": seed.name,
+        "crawl-id": crawl_id,
+        "seed-file": seed.path or "",
+        "start-urls": " ".join(seed.start_urls),
+        "robots": "obey" if seed.politeness.obey_robots else "ignore",
+        "http-header-user-agent": user_agent(seed),
+    }
     return capture_settings(collection_dir, prefix=seed.name, warcinfo=info)
 
 

@@ -55,14 +55,18 @@ class Table:
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise SeedError(self.path, full, f"expected {kind_name(kind)}, got {type(value).__name__} {value!r}")
+            raise SeedError(
+                self.path, full, f"expected {kind_name(kind)}, got {type(value).__name__} {value!r}"
+            )
         return value
 
     def strings(self, key, required=False) -> tuple[str, ...]:
         values = self.get(key, list, [], required)
         for item in values:
             if not isinstance(item, str) or not item.strip():
-                raise SeedError(self.path, self.prefix + key, f"expected a list of non-empty strings, got {item!r}")
+                raise SeedError(
+                    self.path, self.prefix + key, f"expected a list of non-empty strings, got {item!r}"
+                )
         return tuple(values)
 
     def table(self, key) -> Table:
@@ -75,8 +79,14 @@ class Table:
 
 
 def kind_name(kind) -> str:
-    return {str: "a string", int: "an integer", float: "a number", bool: "true or false",
-            list: "a list", dict: "a table"}.get(kind, "a number or a duration string")
+    return {
+        str: "a string",
+        int: "an integer",
+        float: "a number",
+        bool: "true or false",
+        list: "a list",
+        dict: "a table",
+    }.get(kind, "a number or a duration string")
 
 
 def check_url(url: str, path, key) -> str:
@@ -88,5 +98,7 @@ def check_url(url: str, path, key) -> str:
 
 def positive(value, path, key, allow_zero=True):
     if value is not None and (value < 0 or (value == 0 and not allow_zero)):
-        raise SeedError(path, key, f"must be {'zero or more' if allow_zero else 'greater than zero'}, got {value}")
+        raise SeedError(
+            path, key, f"must be {'zero or more' if allow_zero else 'greater than zero'}, got {value}"
+        )
     return value

@@ -13,7 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PATTERN = r"^/(?!category/|tag/|author/|page/|feed/|wp-)[a-z0-9-]+/$"
 
 
-def write_seed(tmp_path: Path, site_url: str, name: str = "site", pattern: bool = True, extra: str = "") -> Path:
+def write_seed(
+    tmp_path: Path, site_url: str, name: str = "site", pattern: bool = True, extra: str = ""
+) -> Path:
     """A seed for a demo site already running at ``site_url``, crawled at full speed."""
     lines = [f'name = "{name}"', f'start_urls = ["{site_url}"]', "allow_private_networks = true"]
     if pattern:
@@ -26,13 +28,23 @@ def write_seed(tmp_path: Path, site_url: str, name: str = "site", pattern: bool 
 
 def arsip(*args, timeout: float = 240) -> subprocess.CompletedProcess:
     """``arsip ARGS`` in a subprocess (the Twisted reactor cannot restart within one process)."""
-    return subprocess.run([sys.executable, "-m", "crawler.cli", *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "crawler.cli", *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def start_arsip(*args) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "crawler.cli", *map(str, args)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "crawler.cli", *map(str, args)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def reports(collection: Path) -> list[dict]:
@@ -52,10 +64,18 @@ def warc_records(collection: Path) -> list[tuple[str, str, int | None]]:
     for path in sorted((collection / "warcs").glob("*.warc.gz")):
         with open(path, "rb") as fh:
             for rec in ArchiveIterator(fh):
-                status = rec.http_headers.get_statuscode() if rec.http_headers and rec.rec_type in (
-                    "response", "revisit") else None
-                out.append((rec.rec_type, rec.rec_headers.get_header("WARC-Target-URI"),
-                            int(status) if status else None))
+                status = (
+                    rec.http_headers.get_statuscode()
+                    if rec.http_headers and rec.rec_type in ("response", "revisit")
+                    else None
+                )
+                out.append(
+                    (
+                        rec.rec_type,
+                        rec.rec_headers.get_header("WARC-Target-URI"),
+                        int(status) if status else None,
+                    )
+                )
     return out
 
 

@@ -30,11 +30,16 @@ ENTITY_BOMB = """<?xml version="1.0"?>
 
 
 def article(title: str, body: str = "", links: str = "") -> bytes:
-    paragraphs = "".join(f"<p>{title}: paragraf {n} berisi kalimat berita yang cukup panjang untuk "
-                         f"diekstrak sebagai teks artikel yang bersih dan utuh.</p>" for n in range(1, 6))
-    return (f'<!doctype html><html lang="id"><head><title>{title}</title><meta property="og:type" content="article">'
-            f'</head><body><nav>{links}</nav><article><h1 class="entry-title">{title}</h1>'
-            f'<div class="entry-content">{paragraphs}{body}</div></article></body></html>').encode()
+    paragraphs = "".join(
+        f"<p>{title}: paragraf {n} berisi kalimat berita yang cukup panjang untuk "
+        f"diekstrak sebagai teks artikel yang bersih dan utuh.</p>"
+        for n in range(1, 6)
+    )
+    return (
+        f'<!doctype html><html lang="id"><head><title>{title}</title><meta property="og:type" content="article">'
+        f'</head><body><nav>{links}</nav><article><h1 class="entry-title">{title}</h1>'
+        f'<div class="entry-content">{paragraphs}{body}</div></article></body></html>'
+    ).encode()
 
 
 def _bomb() -> bytes:
@@ -52,9 +57,13 @@ def make_app() -> web.Application:
         if path == "/":
             return web.Response(body=article("Beranda", links=home), content_type="text/html")
         if path in ARTICLES:
-            return web.Response(body=article(f"Berita {path.strip('/')}", links=home), content_type="text/html")
+            return web.Response(
+                body=article(f"Berita {path.strip('/')}", links=home), content_type="text/html"
+            )
         if path == "/robots.txt":
-            return web.Response(text=f"User-agent: *\nAllow: /\nSitemap: {request.url.origin()}/sitemap.xml\n")
+            return web.Response(
+                text=f"User-agent: *\nAllow: /\nSitemap: {request.url.origin()}/sitemap.xml\n"
+            )
         if path == "/sitemap.xml":
             urls = "".join(f"<url><loc>{request.url.origin()}{p}</loc></url>" for p in ARTICLES)
             return web.Response(text=ENTITY_BOMB.format(urls=urls), content_type="application/xml")
@@ -63,8 +72,10 @@ def make_app() -> web.Application:
         if path == "/halaman-raksasa/":
             return await _huge(request)
         if path == "/sarang-dalam/":
-            return web.Response(body=article("Sarang", "<div>" * 100_000 + "dalam" + "</div>" * 100_000),
-                                content_type="text/html")
+            return web.Response(
+                body=article("Sarang", "<div>" * 100_000 + "dalam" + "</div>" * 100_000),
+                content_type="text/html",
+            )
         if path.startswith("/putaran-"):
             step = int(path.strip("/").split("-")[1])
             raise web.HTTPFound(f"/putaran-{step % 3 + 1}/")

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.check import check_file
+from archive.warc.check import check_file
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,13 +35,25 @@ def _limits(fsize: int | None):
         os.setsid()  # its own group, so a kill reaches nothing else
         if fsize is not None:
             resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+
     return apply
 
 
 def start_crawl(seed: Path, data: Path, *extra, fsize: int | None = None) -> subprocess.Popen:
     """``arsip crawl SEED --data DATA`` in a subprocess (its output in temporary files);
     ``fsize`` caps the size of any one file it writes (RLIMIT_FSIZE: writes past it fail with EFBIG)."""
-    args = [sys.executable, "-m", "crawler.cli", "crawl", str(seed), "--data", str(data), "--progress", "off", *extra]
+    args = [
+        sys.executable,
+        "-m",
+        "crawler.cli",
+        "crawl",
+        str(seed),
+        "--data",
+        str(data),
+        "--progress",
+        "off",
+        *extra,
+    ]
     data.parent.mkdir(parents=True, exist_ok=True)
     # the harness's capture of the output lives off the disk under test (a full tmpfs would cut it)
     out, err = (tempfile.TemporaryFile("w+") for _ in ("stdout", "stderr"))
@@ -61,11 +73,18 @@ def finish(proc: subprocess.Popen, timeout: float = 120) -> Finished:
             os.killpg(proc.pid, signal.SIGKILL)
             os.wait4(proc.pid, 0)
             proc.returncode = -9
-            raise AssertionError(f"crawl still running after {timeout:.0f}s: {_read(proc.outputs[1])[-2000:]}")
+            raise AssertionError(
+                f"crawl still running after {timeout:.0f}s: {_read(proc.outputs[1])[-2000:]}"
+            )
         time.sleep(0.02)
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return Finished(proc.returncode, _read(proc.outputs[0]), _read(proc.outputs[1]), usage.ru_maxrss / 1024,
-                    time.monotonic() - start)
+    return Finished(
+        proc.returncode,
+        _read(proc.outputs[0]),
+        _read(proc.outputs[1]),
+        usage.ru_maxrss / 1024,
+        time.monotonic() - start,
+    )
 
 
 def kill(proc: subprocess.Popen) -> int:
@@ -108,5 +127,10 @@ def jsonl_urls(collection: Path) -> list[str]:
 
 
 def arsip_cli(*args, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "crawler.cli", *map(str, args)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "crawler.cli", *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

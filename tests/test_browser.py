@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from test_replay_archive import BASE, TITLES, build_archive, serve
 
-from archive.replay import make_app
+from archive.replay.server import make_app
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -78,7 +78,11 @@ async def _browse(devtools_port: int, start: str, link_selector: str) -> tuple[s
                 await cdp.send("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1)
             await cdp.wait_for("Page.loadEventFired", mark)
             second = await _title(cdp)
-            urls = [e["params"]["request"]["url"] for e in cdp.events if e.get("method") == "Network.requestWillBeSent"]
+            urls = [
+                e["params"]["request"]["url"]
+                for e in cdp.events
+                if e.get("method") == "Network.requestWillBeSent"
+            ]
             return first, second, urls
 
 
@@ -101,11 +105,25 @@ def test_browser_follows_rewritten_link_inside_the_archive(tmp_path):
     profile = tmp_path / "profile"
     with serve(make_app(tmp_path / "data")) as base:
         proc = subprocess.Popen(
-            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-             "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-default-apps",
-             f"--user-data-dir={profile}", "--remote-debugging-port=0", "--remote-allow-origins=*",
-             "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-default-apps",
+                f"--user-data-dir={profile}",
+                "--remote-debugging-port=0",
+                "--remote-allow-origins=*",
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             port = _devtools_port(profile, proc)
             start = f"{base}/demo/20240301100000/{BASE}/artikel-satu/"

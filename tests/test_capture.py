@@ -10,8 +10,8 @@ import pytest
 from warc_helpers import RawSite, crawl, page
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.check import check_file, collection_index
-from crawler.capture import ORDER, capture_settings, restrict_accept_encoding
+from archive.warc.check import check_file, collection_index
+from crawler.middlewares.capture import ORDER, capture_settings, restrict_accept_encoding
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +32,11 @@ def records_of(coll: Path) -> list[tuple[str, object, bytes]]:
 
 
 def responses_by_path(coll: Path, site) -> dict[str, tuple[object, bytes]]:
-    return {r.rec_headers.get_header("WARC-Target-URI")[len(site.url):]: (r, body)
-            for kind, r, body in records_of(coll) if kind in ("response", "revisit")}
+    return {
+        r.rec_headers.get_header("WARC-Target-URI")[len(site.url) :]: (r, body)
+        for kind, r, body in records_of(coll)
+        if kind in ("response", "revisit")
+    }
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +48,7 @@ def first_crawl(site, tmp_path_factory):
 
 def test_settings_place_the_middleware_and_restrict_encodings(tmp_path):
     settings = capture_settings(tmp_path, "p", {"seed": "x"})
-    assert settings["DOWNLOADER_MIDDLEWARES"] == {"crawler.capture.WarcCaptureMiddleware": ORDER}
+    assert settings["DOWNLOADER_MIDDLEWARES"] == {"crawler.middlewares.capture.WarcCaptureMiddleware": ORDER}
     assert ORDER > 700  # after cookies on the way out, before compression/redirect on the way back
     assert settings["DEFAULT_REQUEST_HEADERS"]["Accept-Encoding"] == "gzip, deflate"
     assert restrict_accept_encoding(b"gzip, deflate, br, zstd") == b"gzip, deflate"
@@ -59,8 +62,17 @@ def test_every_exchange_is_a_request_response_pair(first_crawl, site):
     statuses = sorted(c["status"] for c in report["captures"])
     assert statuses.count(404) == 1 and statuses.count(500) == 1
     responses = responses_by_path(coll, site)
-    assert {"/", "/gzip", "/chunked", "/cookies", "/redirect", "/missing", "/error", "/etag",
-            "/plain?x=1&y=2"} <= set(responses)
+    assert {
+        "/",
+        "/gzip",
+        "/chunked",
+        "/cookies",
+        "/redirect",
+        "/missing",
+        "/error",
+        "/etag",
+        "/plain?x=1&y=2",
+    } <= set(responses)
     assert kinds.count("response") == kinds.count("request") == len(responses)
     assert report["stats"]["arsip/warc/responses"] == len(responses)
 
@@ -96,15 +108,21 @@ def test_protocol_ip_and_repeated_or_odd_headers(first_crawl, site):
 
 
 def test_request_records(first_crawl, site):
-    requests = {r.rec_headers.get_header("WARC-Target-URI")[len(site.url):]: r
-                for kind, r, _ in records_of(first_crawl[0]) if kind == "request"}
+    requests = {
+        r.rec_headers.get_header("WARC-Target-URI")[len(site.url) :]: r
+        for kind, r, _ in records_of(first_crawl[0])
+        if kind == "request"
+    }
     request = requests["/plain?x=1&y=2"]
     assert request.http_headers.protocol == "GET"
     assert request.http_headers.statusline == "/plain?x=1&y=2 HTTP/1.1"
     assert request.http_headers.get_header("Host") == site.url.split("//")[1]
     assert request.http_headers.get_header("Accept-Encoding") == "gzip, deflate"
-    responses = {r.rec_headers.get_header("WARC-Record-ID") for kind, r, _ in records_of(first_crawl[0])
-                 if kind == "response"}
+    responses = {
+        r.rec_headers.get_header("WARC-Record-ID")
+        for kind, r, _ in records_of(first_crawl[0])
+        if kind == "response"
+    }
     assert {r.rec_headers.get_header("WARC-Concurrent-To") for r in requests.values()} == responses
 
 
@@ -115,14 +133,17 @@ def test_capture_meta_conversions_and_check(first_crawl, site):
         with open(warc, "rb") as fh:
             it = ArchiveIterator(fh)
             for record in it:
-                by_offset[(warc.name, it.get_record_offset())] = record.rec_headers.get_header("WARC-Record-ID")
+                by_offset[(warc.name, it.get_record_offset())] = record.rec_headers.get_header(
+                    "WARC-Record-ID"
+                )
     for item in report["captures"]:
         capture = item["capture"]
         assert by_offset[(capture["warc_file"], capture["warc_offset"])] == capture["record_id"]
         assert capture["payload_digest"].startswith("sha1:") and capture["status"] == item["status"]
     conversions = [r for kind, r, _ in records_of(coll) if kind == "conversion"]
-    assert conversions and all(r.rec_headers.get_header("Content-Type") == "text/plain; charset=utf-8"
-                               for r in conversions)
+    assert conversions and all(
+        r.rec_headers.get_header("Content-Type") == "text/plain; charset=utf-8" for r in conversions
+    )
     assert {c.rec_headers.get_header("WARC-Refers-To") for c in conversions} <= set(by_offset.values())
     for warc in (coll / "warcs").glob("*.warc.gz"):
         result = check_file(warc, collection_index(warc, {}))
@@ -133,21 +154,26 @@ def test_second_crawl_writes_revisits_and_304s(site, tmp_path):
     coll = tmp_path / "coll"
     first = crawl(coll, [site.url + "/"], conditional="^/etag$")
     second = crawl(coll, [site.url + "/"], conditional="^/etag$")
-    by_path = {c["url"][len(site.url):]: c for c in second["captures"]}
+    by_path = {c["url"][len(site.url) :]: c for c in second["captures"]}
     assert by_path["/etag"]["status"] == 304  # If-None-Match from the digest store
     assert by_path["/gzip"]["capture"]["revisit"] and by_path["/"]["capture"]["revisit"]
     assert second["stats"]["arsip/warc/revisits"] >= 5
     first_bytes, second_bytes = first["stats"]["arsip/warc/bytes"], second["stats"]["arsip/warc/bytes"]
-    print(f"\nWARC bytes: first crawl {first_bytes}, second crawl {second_bytes} "
-          f"({100 * second_bytes / first_bytes:.1f}%)")
+    print(
+        f"\nWARC bytes: first crawl {first_bytes}, second crawl {second_bytes} "
+        f"({100 * second_bytes / first_bytes:.1f}%)"
+    )
     # 4 of the 9 answers here are small errors/redirects that are never deduplicated; the <10% floor
     # is asserted on the bundled news site (test_warc_demo.py)
     assert second_bytes < 0.2 * first_bytes
     records = records_of(coll)
     revisits = [r for kind, r, _ in records if kind == "revisit"]
-    assert all(r.rec_headers.get_header("WARC-Profile").endswith("/revisit/identical-payload-digest")
-               and r.rec_headers.get_header("WARC-Refers-To-Target-URI")
-               and r.rec_headers.get_header("WARC-Refers-To-Date") for r in revisits)
+    assert all(
+        r.rec_headers.get_header("WARC-Profile").endswith("/revisit/identical-payload-digest")
+        and r.rec_headers.get_header("WARC-Refers-To-Target-URI")
+        and r.rec_headers.get_header("WARC-Refers-To-Date")
+        for r in revisits
+    )
     for warc in (coll / "warcs").glob("*.warc.gz"):
         assert check_file(warc, collection_index(warc, {})).ok
 
@@ -166,4 +192,6 @@ def test_archiving_overhead_side_by_side(site, tmp_path):
         crawl(tmp_path / label, [site.url + "/"], settings={"ARSIP_WARC_ENABLED": enabled})
         timings[label] = time.perf_counter() - start
     on, off = timings["on"] + timings["on2"], timings["off"] + timings["off2"]
-    print(f"\narchiving overhead (raw site, process wall time): on {on:.2f}s off {off:.2f}s ratio {on / off:.2f}")
+    print(
+        f"\narchiving overhead (raw site, process wall time): on {on:.2f}s off {off:.2f}s ratio {on / off:.2f}"
+    )

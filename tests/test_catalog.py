@@ -12,8 +12,9 @@ def hash16(url):
 
 
 def record(url, sha1="a" * 40, **kw):
-    return ArticleRecord(canonical_url=url, url=url, hash16=hash16(url), sha1=sha1,
-                         fetched_at="2024-01-01T00:00:00Z", **kw)
+    return ArticleRecord(
+        canonical_url=url, url=url, hash16=hash16(url), sha1=sha1, fetched_at="2024-01-01T00:00:00Z", **kw
+    )
 
 
 def with_text(cat, rec, crawl_id):
@@ -81,13 +82,38 @@ def test_known_and_get_under_the_fetched_url_too(tmp_path):
 
 def test_jsonl_has_the_spec_fields(tmp_path):
     with Catalog.for_collection(tmp_path) as cat:
-        cat.store(record("https://x/a/", title="Judul", category="Nasional", published="2024-01-01T07:00:00+07:00",
-                         author="FB", tags=["korea"], language="id", warc_file="w.warc.gz", warc_offset=10), "c1")
+        cat.store(
+            record(
+                "https://x/a/",
+                title="Judul",
+                category="Nasional",
+                published="2024-01-01T07:00:00+07:00",
+                author="FB",
+                tags=["korea"],
+                language="id",
+                warc_file="w.warc.gz",
+                warc_offset=10,
+            ),
+            "c1",
+        )
         cat.write_jsonl(tmp_path / "articles.jsonl")
     lines = (tmp_path / "articles.jsonl").read_text(encoding="utf-8").splitlines()
     item = json.loads(lines[0])
-    for key in ("file", "url", "canonical_url", "title", "category", "published", "author", "tags", "language",
-                "fetched_at", "warc_file", "warc_offset", "sha1"):
+    for key in (
+        "file",
+        "url",
+        "canonical_url",
+        "title",
+        "category",
+        "published",
+        "author",
+        "tags",
+        "language",
+        "fetched_at",
+        "warc_file",
+        "warc_offset",
+        "sha1",
+    ):
         assert key in item
     assert item["tags"] == ["korea"] and item["warc_offset"] == 10 and len(lines) == 1
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from warcio.warcwriter import WARCWriter
 
-from archive.check import check_file
-from archive.records import Exchange, RecordFactory
-from archive.session import ArchiveSession
+from archive.warc.check import check_file
+from archive.warc.records import Exchange, RecordFactory
+from archive.warc.session import ArchiveSession
 from crawler.cli import main
 
 HTML = b"<html><body>" + b"berita " * 300 + b"</body></html>"
@@ -34,8 +34,12 @@ def write_warc(path: Path, records, warcinfo: bool = True) -> list[bytes]:
 
 
 def exchange(n: int, headers=None, body: bytes = HTML) -> Exchange:
-    return Exchange(url=f"http://example.com/{n}", status=200, body=body,
-                    response_headers=headers or [(b"Content-Type", b"text/html")])
+    return Exchange(
+        url=f"http://example.com/{n}",
+        status=200,
+        body=body,
+        response_headers=headers or [(b"Content-Type", b"text/html")],
+    )
 
 
 @pytest.fixture
@@ -65,7 +69,7 @@ def test_bad_gzip_in_the_middle_and_the_check_carries_on(tmp_path):
     members = write_warc(path, [r for n in range(3) for r in pair(factory, exchange(n))])
     start = sum(map(len, members[:2]))
     data = bytearray(path.read_bytes())
-    data[start + 30:start + 60] = b"\x00" * 30  # inside the second response's deflate stream
+    data[start + 30 : start + 60] = b"\x00" * 30  # inside the second response's deflate stream
     path.write_bytes(bytes(data))
     report = check_file(path)
     assert any(offset == start for offset, _ in report.problems)
@@ -81,18 +85,27 @@ def test_wrong_digest_is_reported(tmp_path):
     assert any("digest" in message for _, message in check_file(path).problems)
 
 
-@pytest.mark.parametrize("headers, body, expected", [
-    ([(b"Content-Encoding", b"gzip")], HTML, "does not decode as gzip"),
-    ([(b"Content-Type", b"text/html")], gzip.compress(HTML), "gzip but the headers have no Content-Encoding"),
-    ([(b"Content-Encoding", b"gzip")], gzip.compress(HTML)[:-30], "truncated gzip"),
-    ([(b"Content-Encoding", b"zstd")], HTML, "cannot decode"),
-    ([(b"Transfer-Encoding", b"chunked")], HTML, "not chunked"),
-])
+@pytest.mark.parametrize(
+    "headers, body, expected",
+    [
+        ([(b"Content-Encoding", b"gzip")], HTML, "does not decode as gzip"),
+        (
+            [(b"Content-Type", b"text/html")],
+            gzip.compress(HTML),
+            "gzip but the headers have no Content-Encoding",
+        ),
+        ([(b"Content-Encoding", b"gzip")], gzip.compress(HTML)[:-30], "truncated gzip"),
+        ([(b"Content-Encoding", b"zstd")], HTML, "cannot decode"),
+        ([(b"Transfer-Encoding", b"chunked")], HTML, "not chunked"),
+    ],
+)
 def test_header_body_mismatch(tmp_path, headers, body, expected):
     factory = RecordFactory()
     response, request = pair(factory, exchange(1, headers=headers, body=body))
     # records.py would rename a Transfer-Encoding header; put it back the way a naive plugin writes it
-    response.http_headers.headers = [(k.replace("X-Archive-Orig-", ""), v) for k, v in response.http_headers.headers]
+    response.http_headers.headers = [
+        (k.replace("X-Archive-Orig-", ""), v) for k, v in response.http_headers.headers
+    ]
     path = tmp_path / "mismatch.warc.gz"
     write_warc(path, [response, request])
     messages = [message for _, message in check_file(path).problems]

@@ -4,7 +4,7 @@ finds every article, and the report lists what failed and why."""
 from __future__ import annotations
 
 from crawler.demosite import Faults, SiteConfig, start_site
-from crawler.retry import BackoffRetryMiddleware, retry_after_seconds
+from crawler.middlewares.retry import BackoffRetryMiddleware, retry_after_seconds
 from tests.crawl_helpers import arsip, reports, texts, write_seed
 
 

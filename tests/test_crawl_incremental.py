@@ -20,8 +20,11 @@ def test_first_crawl_finds_all_then_second_fetches_only_new_and_changed(tmp_path
 
         site.reconfigure(added=20, changed=5)
         new_paths = article_paths(site) - old_paths
-        changed_paths = {a.path for a in site.corpus.articles
-                         if a.path in old_paths and site.corpus.expected_text(a) != old_text[a.path]}
+        changed_paths = {
+            a.path
+            for a in site.corpus.articles
+            if a.path in old_paths and site.corpus.expected_text(a) != old_text[a.path]
+        }
         assert (len(new_paths), len(changed_paths)) == (20, 5)
         mark = len(site.requests_log)
         second = arsip("crawl", seed, "--data", data)
@@ -31,8 +34,10 @@ def test_first_crawl_finds_all_then_second_fetches_only_new_and_changed(tmp_path
     fetched_articles = fetched & (old_paths | new_paths)
     assert fetched_articles == new_paths | changed_paths
     others = fetched - fetched_articles
-    assert all(p == "/" or p.startswith(("/category/", "/page/", "/feed/", "/robots.txt")) or p.endswith(".xml")
-               for p in others), sorted(others)
+    assert all(
+        p == "/" or p.startswith(("/category/", "/page/", "/feed/", "/robots.txt")) or p.endswith(".xml")
+        for p in others
+    ), sorted(others)
     after = texts(coll)
     added = set(after) - set(before)
     rewritten = {name for name in before if after[name] != before[name]}

@@ -25,7 +25,9 @@ def test_sigterm_then_rerun_archives_every_article_exactly_once(tmp_path):
         data, coll = tmp_path / "data", tmp_path / "data" / "site"
         paths = article_paths(site)
         proc = start_arsip("crawl", seed, "--data", data, "--progress", "off")
-        wait_for(lambda: sum(1 for _, p, _ in site.requests_log if p in paths) >= 120 or proc.poll() is not None)
+        wait_for(
+            lambda: sum(1 for _, p, _ in site.requests_log if p in paths) >= 120 or proc.poll() is not None
+        )
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=120)
         assert proc.returncode == 3, err[-2000:]
@@ -44,7 +46,10 @@ def test_sigterm_then_rerun_archives_every_article_exactly_once(tmp_path):
     assert not (coll / "jobs" / first["crawl_id"]).exists()
     assert len(texts(coll)) == 500
     base = site.url.rstrip("/")
-    captures = Counter(uri for kind, uri, status in warc_records(coll)
-                       if kind in ("response", "revisit") and status == 200 and uri[len(base):] in paths)
+    captures = Counter(
+        uri
+        for kind, uri, status in warc_records(coll)
+        if kind in ("response", "revisit") and status == 200 and uri[len(base) :] in paths
+    )
     assert set(captures) == {base + p for p in paths}
     assert set(captures.values()) == {1}, [u for u, n in captures.items() if n > 1][:5]

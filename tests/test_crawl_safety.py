@@ -13,19 +13,30 @@ from pathlib import Path
 import pytest
 
 from crawler.demosite import SiteConfig, start_site
-from crawler.safety import refused_reason, resolve
+from crawler.middlewares.safety import refused_reason, resolve
 from crawler.seed import adhoc_seed
 from crawler.settings import CrawlOptions, build_settings
 from crawler.spiders.discovery import parse_feed, parse_sitemap
 from tests.crawl_helpers import arsip, reports, start_arsip, texts, write_seed
 
 
-@pytest.mark.parametrize("address, reason", [
-    ("127.0.0.1", "loopback"), ("::1", "loopback"), ("10.1.2.3", "private"), ("192.168.0.1", "private"),
-    ("172.16.5.4", "private"), ("169.254.169.254", "link-local"), ("fe80::1", "link-local"),
-    ("0.0.0.0", "unspecified"), ("::ffff:127.0.0.1", "loopback"), ("100.64.0.1", "non-global"),
-    ("93.184.216.34", None), ("2606:4700::1111", None),
-])
+@pytest.mark.parametrize(
+    "address, reason",
+    [
+        ("127.0.0.1", "loopback"),
+        ("::1", "loopback"),
+        ("10.1.2.3", "private"),
+        ("192.168.0.1", "private"),
+        ("172.16.5.4", "private"),
+        ("169.254.169.254", "link-local"),
+        ("fe80::1", "link-local"),
+        ("0.0.0.0", "unspecified"),
+        ("::ffff:127.0.0.1", "loopback"),
+        ("100.64.0.1", "non-global"),
+        ("93.184.216.34", None),
+        ("2606:4700::1111", None),
+    ],
+)
 def test_refused_reason(address, reason):
     assert refused_reason(address) == reason
 
@@ -87,7 +98,10 @@ def test_decompressed_size_is_bounded(tmp_path):
     finally:
         server.shutdown()
     report = reports(tmp_path / "data" / "127-0-0-1")[-1]
-    assert any("DOWNLOAD_MAXSIZE" in e["error"] for e in report["errors"]), (report["errors"], proc.stderr[-1500:])
+    assert any("DOWNLOAD_MAXSIZE" in e["error"] for e in report["errors"]), (
+        report["errors"],
+        proc.stderr[-1500:],
+    )
 
 
 def listening_inodes() -> set[str]:
@@ -114,8 +128,9 @@ def socket_inodes(pid: int) -> set[str]:
 
 
 def test_settings_turn_consoles_off():
-    settings = build_settings(adhoc_seed("https://news.example/"), CrawlOptions(warc=False), Path("/nowhere"),
-                              "id", None)
+    settings = build_settings(
+        adhoc_seed("https://news.example/"), CrawlOptions(warc=False), Path("/nowhere"), "id", None
+    )
     assert settings["REMOTE_CONTROL_ENABLED"] is False and settings["TELNETCONSOLE_ENABLED"] is False
     assert settings["ROBOTSTXT_OBEY"] and settings["AUTOTHROTTLE_ENABLED"] and settings["DOWNLOAD_DELAY"] >= 1
     assert settings["DOWNLOAD_MAXSIZE"] <= 64 * 1024 * 1024
@@ -154,6 +169,9 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
 def test_sitemap_and_feed_entities_are_not_expanded():
     _, entries = parse_sitemap(BILLION_LAUGHS)
     assert all("lollol" not in e.url and "root:" not in e.url for e in entries)
-    feed = BILLION_LAUGHS.replace(b"urlset", b"rss").replace(b"<url><loc>", b"<item><link>").replace(
-        b"</loc></url>", b"</link></item>")
+    feed = (
+        BILLION_LAUGHS.replace(b"urlset", b"rss")
+        .replace(b"<url><loc>", b"<item><link>")
+        .replace(b"</loc></url>", b"</link></item>")
+    )
     assert all("lollol" not in e.url and "root:" not in e.url for e in parse_feed(feed))

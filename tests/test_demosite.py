@@ -23,8 +23,10 @@ from crawler.demosite.static import all_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
-SEEDS = {"000_f4f2b7e91b879bed": "amerika-serikat-khawatir-ada-potensi-bisnis-senjata-korea-utara-rusia",
-         "003_35e6abd43aece031": "pakar-internasional-sebut-negara-barat-sulit-hentikan-kerja-sama-korea-utara-rusia"}
+SEEDS = {
+    "000_f4f2b7e91b879bed": "amerika-serikat-khawatir-ada-potensi-bisnis-senjata-korea-utara-rusia",
+    "003_35e6abd43aece031": "pakar-internasional-sebut-negara-barat-sulit-hentikan-kerja-sama-korea-utara-rusia",
+}
 PUTIN = "presiden-rusia-vladimir-putin-terima-undangan-kim-jong-un"
 CHANNEL9 = tomllib.loads((ROOT / "seeds" / "channel9.toml").read_text(encoding="utf-8"))
 LEAKED = ("Tinggalkan Balasan", "Alamat email Anda tidak akan dipublikasikan. Ruas yang wajib ditandai *")
@@ -52,13 +54,21 @@ def hinted_blocks(html: str) -> list[str]:
     for selector in CHANNEL9["extract"]["drop"]:
         for node in body.css(selector):
             node.root.getparent().remove(node.root)
-    return [norm("".join(node.css("::text").getall())) for node in body.xpath("./p|./h2|./h3|./blockquote/p|./ul/li|./ol/li")]
+    return [
+        norm("".join(node.css("::text").getall()))
+        for node in body.xpath("./p|./h2|./h3|./blockquote/p|./ul/li|./ol/li")
+    ]
 
 
 # --- content -------------------------------------------------------------------------------------------
 
+
 def test_same_seed_renders_same_bytes_and_other_seed_differs():
-    one, two, other = build_corpus(SiteConfig(seed=9)), build_corpus(SiteConfig(seed=9)), build_corpus(SiteConfig(seed=10))
+    one, two, other = (
+        build_corpus(SiteConfig(seed=9)),
+        build_corpus(SiteConfig(seed=9)),
+        build_corpus(SiteConfig(seed=10)),
+    )
     assert [a.slug for a in one.articles] == [a.slug for a in two.articles]
     for a, b in zip(one.articles[:10], two.articles[:10], strict=True):
         assert one.render_article(a, "http://x/") == two.render_article(b, "http://x/")
@@ -113,9 +123,20 @@ def test_article_page_wears_wordpress_chrome_and_metadata():
     ld = json.loads(page.css("script[type='application/ld+json']::text").get())
     assert ld["@type"] == "NewsArticle" and ld["headline"] == article.title and ld["author"]["name"]
     assert ld["datePublished"] == "2023-09-14T16:05:00+07:00" and ld["articleSection"] == "Internasional"
-    for chrome in (".c9-breadcrumbs", ".sharedaddy", ".jp-relatedposts", ".c9-ads", ".c9-inline-related",
-                   ".tags-links a[rel=tag]", ".widget_c9_popular li", ".c9-newsletter", ".c9-cookie-banner",
-                   "#colophon", "#site-navigation a[href$='/category/internasional/']", ".c9-diskusi .mc-input"):
+    for chrome in (
+        ".c9-breadcrumbs",
+        ".sharedaddy",
+        ".jp-relatedposts",
+        ".c9-ads",
+        ".c9-inline-related",
+        ".tags-links a[rel=tag]",
+        ".widget_c9_popular li",
+        ".c9-newsletter",
+        ".c9-cookie-banner",
+        "#colophon",
+        "#site-navigation a[href$='/category/internasional/']",
+        ".c9-diskusi .mc-input",
+    ):
         assert page.css(chrome), chrome
     assert not page.css("#comments, .comment-respond, .comments-area")
 
@@ -126,10 +147,16 @@ def test_plain_trafilatura_leaks_the_comment_form_as_in_the_seed_files(name):
 
     corpus = build_corpus(SiteConfig())
     html = corpus.render_article(corpus.by_slug[SEEDS[name]], "http://127.0.0.1:5/").decode()
-    lines = [norm(line) for line in trafilatura.extract(html, include_comments=False).splitlines() if line.strip()]
+    lines = [
+        norm(line) for line in trafilatura.extract(html, include_comments=False).splitlines() if line.strip()
+    ]
     assert lines[-3:-1] == list(LEAKED)
     assert re.fullmatch(r"(\d+ )?\+ (\d+ )?= \d+", lines[-1])
-    seed_lines = [norm(x) for x in (DATA / "seeds" / f"{name}.txt").read_text(encoding="utf-8").splitlines() if x.strip()]
+    seed_lines = [
+        norm(x)
+        for x in (DATA / "seeds" / f"{name}.txt").read_text(encoding="utf-8").splitlines()
+        if x.strip()
+    ]
     assert lines == seed_lines[3:]  # the naive extraction the user was given, block for block
 
 
@@ -143,6 +170,7 @@ def test_twenty_thousand_articles_have_unique_article_slugs():
 
 # --- served over HTTP -----------------------------------------------------------------------------------
 
+
 def test_every_link_on_the_site_resolves(demo_site):
     host = urlsplit(demo_site.url).netloc
     seen, queue, statuses = set(), ["/", "/sitemap.xml", "/feed/", "/robots.txt"], {}
@@ -154,14 +182,23 @@ def test_every_link_on_the_site_resolves(demo_site):
         status, headers, body = get(demo_site, path)
         statuses[path] = status
         if "html" in headers["content-type"] or "xml" in headers["content-type"]:
-            for link in re.findall(r'(?:href|src)="([^"#]+)"|<loc>([^<]+)</loc>|<link>([^<]+)</link>', body.decode()):
-                url = urljoin(demo_site.url + path.lstrip("/"), next(filter(None, link)).replace("&amp;", "&"))
+            for link in re.findall(
+                r'(?:href|src)="([^"#]+)"|<loc>([^<]+)</loc>|<link>([^<]+)</link>', body.decode()
+            ):
+                url = urljoin(
+                    demo_site.url + path.lstrip("/"), next(filter(None, link)).replace("&amp;", "&")
+                )
                 if urlsplit(url).netloc == host and "share=" not in url:
-                    queue.append(urlsplit(url).path + ("?" + urlsplit(url).query if urlsplit(url).query else ""))
+                    queue.append(
+                        urlsplit(url).path + ("?" + urlsplit(url).query if urlsplit(url).query else "")
+                    )
     broken = {p: s for p, s in statuses.items() if s >= 400}
     assert not broken
     assert {a.path for a in demo_site.corpus.articles} <= seen
-    paths = {urlsplit(p).path for p in seen} | {"/wp-content/themes/c9/images/pattern.jpg", "/private/secret/"}
+    paths = {urlsplit(p).path for p in seen} | {
+        "/wp-content/themes/c9/images/pattern.jpg",
+        "/private/secret/",
+    }
     assert set(all_paths(demo_site.corpus)) <= paths
 
 
@@ -171,7 +208,9 @@ def test_sitemaps_list_every_article_with_a_timezone_lastmod(demo_site):
     assert children == [demo_site.url + "post-sitemap1.xml", demo_site.url + "category-sitemap.xml"]
     _, _, posts = get(demo_site, "/post-sitemap1.xml")
     urls = ET.fromstring(posts).findall(f"{SM}url")
-    assert {u.find(f"{SM}loc").text for u in urls} == {demo_site.url.rstrip("/") + a.path for a in demo_site.corpus.articles}
+    assert {u.find(f"{SM}loc").text for u in urls} == {
+        demo_site.url.rstrip("/") + a.path for a in demo_site.corpus.articles
+    }
     assert all(re.search(r"T\d\d:\d\d:\d\d\+07:00$", u.find(f"{SM}lastmod").text) for u in urls)
 
 
@@ -179,8 +218,14 @@ def test_big_sites_split_post_sitemaps_at_a_thousand():
     pages = Pages(build_corpus(SiteConfig(articles=2500)), "http://h/")
     index = ET.fromstring(pages.get("/sitemap.xml").body)
     locs = [e.text for e in index.iter(f"{SM}loc")]
-    assert locs[:3] == ["http://h/post-sitemap1.xml", "http://h/post-sitemap2.xml", "http://h/post-sitemap3.xml"]
-    sizes = [len(ET.fromstring(pages.get(f"/post-sitemap{n}.xml").body).findall(f"{SM}url")) for n in (1, 2, 3)]
+    assert locs[:3] == [
+        "http://h/post-sitemap1.xml",
+        "http://h/post-sitemap2.xml",
+        "http://h/post-sitemap3.xml",
+    ]
+    sizes = [
+        len(ET.fromstring(pages.get(f"/post-sitemap{n}.xml").body).findall(f"{SM}url")) for n in (1, 2, 3)
+    ]
     assert sizes == [1000, 1000, 500]
     assert pages.get("/post-sitemap4.xml").status == 404
 
@@ -189,8 +234,13 @@ def test_feed_is_rss2_with_the_latest_twenty(demo_site):
     status, headers, body = get(demo_site, "/feed/")
     assert status == 200 and headers["content-type"].startswith("application/rss+xml")
     items = ET.fromstring(body).find("channel").findall("item")
-    assert [i.find("link").text for i in items] == [demo_site.url.rstrip("/") + a.path for a in demo_site.corpus.articles[:20]]
-    assert all(i.find("pubDate").text.endswith("+0000") and i.find("category").text and i.find("guid").text for i in items)
+    assert [i.find("link").text for i in items] == [
+        demo_site.url.rstrip("/") + a.path for a in demo_site.corpus.articles[:20]
+    ]
+    assert all(
+        i.find("pubDate").text.endswith("+0000") and i.find("category").text and i.find("guid").text
+        for i in items
+    )
 
 
 def test_robots_txt_points_at_the_sitemap_and_fences_private(demo_site):
@@ -247,9 +297,11 @@ def test_images_and_stylesheet_are_real_bytes(demo_site):
     status, headers, jpeg = get(demo_site, urlsplit(image).path)
     assert status == 200 and headers["content-type"] == "image/jpeg"
     assert jpeg[:3] == b"\xff\xd8\xff" and jpeg.endswith(b"\xff\xd9") and b"JFIF" in jpeg[:20]
-    assert jpeg[jpeg.index(b"\xff\xc0") + 5:][:4] == bytes([1, 176, 3, 0])  # 432 x 768
+    assert jpeg[jpeg.index(b"\xff\xc0") + 5 :][:4] == bytes([1, 176, 3, 0])  # 432 x 768
     status, headers, css = get(demo_site, "/wp-content/themes/c9/style.css")
-    assert status == 200 and headers["content-type"].startswith("text/css") and b"url(images/pattern.jpg)" in css
+    assert (
+        status == 200 and headers["content-type"].startswith("text/css") and b"url(images/pattern.jpg)" in css
+    )
 
 
 def test_requests_log_records_method_path_and_status(demo_site):
@@ -261,9 +313,16 @@ def test_requests_log_records_method_path_and_status(demo_site):
 
 # --- faults ---------------------------------------------------------------------------------------------
 
+
 def test_faults_parse_the_command_line_syntax():
     faults = Faults.parse("503=0.1,500=0.02,slow=0.05:2.5,drop=0.02")
-    assert (faults.error_503, faults.error_500, faults.slow, faults.slow_seconds, faults.drop) == (0.1, 0.02, 0.05, 2.5, 0.02)
+    assert (faults.error_503, faults.error_500, faults.slow, faults.slow_seconds, faults.drop) == (
+        0.1,
+        0.02,
+        0.05,
+        2.5,
+        0.02,
+    )
     assert faults.active and not Faults().active
     for bad in ("404=0.1", "503=2", "drop=0.1:3", "503"):
         with pytest.raises(ValueError):
@@ -323,7 +382,9 @@ def test_redirect_chain_ends_at_an_article(demo_site):
 
 def test_charset_faults(demo_site):
     status, headers, body = get(demo_site, "/fault/charset/latin1/")
-    assert headers["content-type"] == "text/html; charset=ISO-8859-1" and b'<meta charset="ISO-8859-1">' in body
+    assert (
+        headers["content-type"] == "text/html; charset=ISO-8859-1" and b'<meta charset="ISO-8859-1">' in body
+    )
     assert "Korea Utara–Rusia".encode() in body  # UTF-8 bytes under a Latin-1 label
     _, headers, body = get(demo_site, "/fault/charset/cp1252/")
     assert headers["content-type"] == "text/html" and b"<meta charset" not in body.lower()
@@ -339,6 +400,7 @@ def test_huge_page_has_the_size_asked_for(demo_site):
 
 
 # --- mutations ------------------------------------------------------------------------------------------
+
 
 def test_reconfigure_adds_and_changes_articles_in_place(site_factory):
     site = site_factory(articles=20, seed=9)
@@ -359,7 +421,9 @@ def test_reconfigure_adds_and_changes_articles_in_place(site_factory):
         now = get(site, article.path)[2]
         assert (now != body) == (slug in changed), slug
         if slug in changed:
-            assert article.modified > article.published and article.blocks[-1].startswith(("Pembaruan", "Ralat", "("))
+            assert article.modified > article.published and article.blocks[-1].startswith(
+                ("Pembaruan", "Ralat", "(")
+            )
     assert get(site, "/post-sitemap1.xml")[2] != sitemap_before
     site.reconfigure(added=6, changed=3)
     assert {a.slug for a in site.corpus.articles[1:6]} == {a.slug for a in new}
@@ -368,14 +432,23 @@ def test_reconfigure_adds_and_changes_articles_in_place(site_factory):
 def test_seed_articles_keep_their_text_under_mutation():
     corpus = build_corpus(SiteConfig(articles=60, added=10, changed=57))
     for name, slug in SEEDS.items():
-        assert corpus.expected_text(corpus.by_slug[slug]).encode() == (DATA / "golden" / f"{name}.txt").read_bytes()
+        assert (
+            corpus.expected_text(corpus.by_slug[slug]).encode()
+            == (DATA / "golden" / f"{name}.txt").read_bytes()
+        )
 
 
 # --- command line ---------------------------------------------------------------------------------------
 
+
 def test_arsip_site_serve_prints_its_url_and_stops_on_sigterm():
-    proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "site", "serve", "--articles", "5", "--port", "0"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "crawler.cli", "site", "serve", "--articles", "5", "--port", "0"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         line = proc.stdout.readline()
         assert line.startswith("serving http://127.0.0.1:")
@@ -395,9 +468,14 @@ def test_arsip_site_serve_prints_its_url_and_stops_on_sigterm():
 def test_arsip_site_render_writes_a_static_copy(tmp_path):
     from crawler.cli import main
 
-    assert main(["site", "render", "--out", str(tmp_path), "--articles", "12", "--base-url", "http://s.test/"]) == 0
+    assert (
+        main(["site", "render", "--out", str(tmp_path), "--articles", "12", "--base-url", "http://s.test/"])
+        == 0
+    )
     corpus = build_corpus(SiteConfig(articles=12))
     article = corpus.articles[0]
-    assert (tmp_path / article.slug / "index.html").read_bytes() == corpus.render_article(article, "http://s.test/")
+    assert (tmp_path / article.slug / "index.html").read_bytes() == corpus.render_article(
+        article, "http://s.test/"
+    )
     assert (tmp_path / "index.html").exists() and (tmp_path / "robots.txt").exists()
     assert (tmp_path / "feed" / "index.xml").exists() and (tmp_path / "404.html").exists()

@@ -12,7 +12,7 @@ from test_replay_archive import BASE, build_archive
 
 from crawler.cli import main
 
-pytest.importorskip("crawler.extract")
+pytest.importorskip("archive.extract")
 
 
 def rows_of(out):
@@ -35,8 +35,17 @@ def test_export_collection_writes_spec_files(data, tmp_path, capsys):
         assert row["file"] == f"{n:03d}_{digest}.txt"
         text = (out / row["file"]).read_bytes()
         assert row["sha1"] == hashlib.sha1(text).hexdigest()
-        assert set(row) >= {"title", "category", "published", "author", "tags", "language", "fetched_at",
-                            "warc_file", "warc_offset"}
+        assert set(row) >= {
+            "title",
+            "category",
+            "published",
+            "author",
+            "tags",
+            "language",
+            "fetched_at",
+            "warc_file",
+            "warc_offset",
+        }
     satu, dua = rows
     assert satu["fetched_at"] == "2024-03-08T10:00:00Z"  # the revisit counts as the latest fetch
     assert "(versi kedua)" in (out / dua["file"]).read_text("utf-8")  # the latest capture wins
@@ -66,7 +75,9 @@ def test_loose_warcs_get_ordinals_by_first_capture_and_keep_them(data, tmp_path)
     assert [r["file"][:4] for r in rows_of(out)] == ["000_"]
     assert main(["export", str(warc), "--out", str(out)]) == 0
     files = {r["url"]: r["file"] for r in rows_of(out)}
-    assert files[BASE + "/artikel-dua/"].startswith("000_") and files[BASE + "/artikel-satu/"].startswith("001_")
+    assert files[BASE + "/artikel-dua/"].startswith("000_") and files[BASE + "/artikel-satu/"].startswith(
+        "001_"
+    )
 
 
 def test_filters(data, tmp_path):
@@ -83,13 +94,28 @@ def test_filters(data, tmp_path):
 
 
 def test_jobs_and_csv(data, tmp_path, monkeypatch):
-    import archive.export
+    import archive.export.articles
 
-    monkeypatch.setattr(archive.export, "BATCH", 1)  # four batches, so two worker processes share them
+    monkeypatch.setattr(
+        archive.export.articles, "BATCH", 1
+    )  # four batches, so two worker processes share them
     out1, out2 = tmp_path / "one", tmp_path / "two"
     main(["export", "--data", str(data), "--collection", "demo", "--out", str(out1)])
-    main(["export", "--data", str(data), "--collection", "demo", "--out", str(out2), "--jobs", "2",
-          "--format", "csv"])
+    main(
+        [
+            "export",
+            "--data",
+            str(data),
+            "--collection",
+            "demo",
+            "--out",
+            str(out2),
+            "--jobs",
+            "2",
+            "--format",
+            "csv",
+        ]
+    )
     assert (out1 / "articles.jsonl").read_text() == (out2 / "articles.jsonl").read_text()
     with open(out2 / "articles.csv", newline="", encoding="utf-8") as fh:
         table = list(csv.DictReader(fh))
@@ -98,18 +124,18 @@ def test_jobs_and_csv(data, tmp_path, monkeypatch):
 
 
 def test_damaged_warc_is_reported_and_good_records_exported(data, tmp_path, capsys):
-    from archive.reader import scan
+    from archive.warc.reader import scan
 
     good = data / "demo" / "warcs" / "news.warc.gz"
     infos = list(scan(good, []))
     victim = next(i for i in infos if i.url == BASE + "/artikel-dua/" and i.rec_type == "response")
     raw = bytearray(good.read_bytes())
-    raw[victim.offset + 40:victim.offset + 80] = b"\xff" * 40
+    raw[victim.offset + 40 : victim.offset + 80] = b"\xff" * 40
     bad = tmp_path / "bad.warc.gz"
     bad.write_bytes(bytes(raw[: len(raw) - 25]))
     truncated = tmp_path / "trunc.warc.gz"
     shutil.copy(good, truncated)
-    truncated.write_bytes(good.read_bytes()[:victim.offset + 100])
+    truncated.write_bytes(good.read_bytes()[: victim.offset + 100])
     out = tmp_path / "out"
     assert main(["export", str(bad), str(truncated), "--out", str(out)]) == 1
     err = capsys.readouterr().err

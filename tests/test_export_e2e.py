@@ -13,12 +13,12 @@ import pytest
 from crawl_helpers import arsip, write_seed
 from test_replay_archive import fetch, index_collection, serve
 
-from archive.cdxj import CdxjIndex
-from archive.replay import make_app
+from archive.index.query import CdxjIndex
+from archive.replay.server import make_app
 from crawler.cli import main
 
 pytest.importorskip("crawler.demosite.server", reason="the bundled demo site is not there yet")
-pytest.importorskip("crawler.extract")
+pytest.importorskip("archive.extract")
 from crawler.demosite import SiteConfig, start_site  # noqa: E402
 
 SEED = str(Path(__file__).resolve().parent.parent / "seeds" / "channel9.toml")
@@ -40,8 +40,13 @@ def _article_urls(coll_dir):
     from urllib.parse import urlsplit
 
     caps = CdxjIndex(coll_dir / "indexes").all()
-    return sorted({c.url for c in caps if c.status == "200" and c.mime == "text/html"
-                   and ARTICLE_PATH.match(urlsplit(c.url).path)})
+    return sorted(
+        {
+            c.url
+            for c in caps
+            if c.status == "200" and c.mime == "text/html" and ARTICLE_PATH.match(urlsplit(c.url).path)
+        }
+    )
 
 
 def test_crawled_collection_replays_and_exports(site, tmp_path):
@@ -51,7 +56,9 @@ def test_crawled_collection_replays_and_exports(site, tmp_path):
         proc = arsip("crawl", seed, "--data", data, "--progress", "off", *extra)
         assert proc.returncode == 0, proc.stderr[-3000:]
     coll = data / "channel9"
-    revisits = [ln for ln in (coll / "indexes" / "index.cdxj").read_text().splitlines() if '"warc/revisit"' in ln]
+    revisits = [
+        ln for ln in (coll / "indexes" / "index.cdxj").read_text().splitlines() if '"warc/revisit"' in ln
+    ]
     assert revisits, "the second crawl should have written revisit records"
     urls = _article_urls(coll)
     assert len(urls) >= 5
@@ -62,8 +69,26 @@ def test_crawled_collection_replays_and_exports(site, tmp_path):
             assert status == 200 and "Memento-Datetime" in headers, url
             assert 'href="/channel9/' in body.decode() and f'href="{site_url}' not in body.decode()
     out = tmp_path / "out"
-    assert main(["export", "--data", str(tmp_path / "data"), "--collection", "channel9", "--out", str(out),
-                 "--format", "wacz", "--seed", SEED, "--jobs", "2"]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "--data",
+                str(tmp_path / "data"),
+                "--collection",
+                "channel9",
+                "--out",
+                str(out),
+                "--format",
+                "wacz",
+                "--seed",
+                SEED,
+                "--jobs",
+                "2",
+            ]
+        )
+        == 0
+    )
     rows = _rows(out)
     assert {r["url"] for r in rows} >= set(urls) - {site.url + "/"}
     for row in rows:
@@ -77,10 +102,26 @@ def test_wget_warc_exports_and_replays(site, tmp_path):
     coll = tmp_path / "data" / "wget"
     (coll / "warcs").mkdir(parents=True)
     (coll / "indexes").mkdir()
-    subprocess.run(["wget", "--recursive", "--level=1", "--no-parent", "--no-verbose", "--delete-after",
-                    "-e", "robots=off", "--no-host-directories", "--directory-prefix", str(tmp_path / "mirror"),
-                    f"--warc-file={coll / 'warcs' / 'site'}", site.url + "/"],
-                   capture_output=True, timeout=300, check=False)
+    subprocess.run(
+        [
+            "wget",
+            "--recursive",
+            "--level=1",
+            "--no-parent",
+            "--no-verbose",
+            "--delete-after",
+            "-e",
+            "robots=off",
+            "--no-host-directories",
+            "--directory-prefix",
+            str(tmp_path / "mirror"),
+            f"--warc-file={coll / 'warcs' / 'site'}",
+            site.url + "/",
+        ],
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
     warc = coll / "warcs" / "site.warc.gz"
     assert warc.stat().st_size > 0
     out = tmp_path / "out"

@@ -6,15 +6,17 @@ from pathlib import Path
 
 import pytest
 
+from archive.extract import Article, extract
 from bench import extraction as bench
-from crawler.extract import Article, extract
 from crawler.seed import load_seed
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "data" / "extraction"
 GOLDEN_DIRS = (ROOT / "tests" / "data" / "golden", ROOT.parent / "shared" / "golden")
-SEEDS = {"000_f4f2b7e91b879bed": ("c9-seed-000", "seed-000-unknown-form"),
-         "003_35e6abd43aece031": ("c9-seed-003", "seed-003-form-in-body")}
+SEEDS = {
+    "000_f4f2b7e91b879bed": ("c9-seed-000", "seed-000-unknown-form"),
+    "003_35e6abd43aece031": ("c9-seed-003", "seed-003-form-in-body"),
+}
 CASES = {case.name: case for case in bench.load_corpus(CORPUS)}
 
 
@@ -96,10 +98,15 @@ def test_fixture_metadata_and_sources():
     case = CASES["c9-seed-000"]
     article = extract(case.html, case.url, hints=case.hints)
     assert (article.title, article.category, article.author) == (
-        "Amerika Serikat Khawatir Ada Potensi Bisnis Senjata Korea Utara–Rusia", "Internasional", "FB")
+        "Amerika Serikat Khawatir Ada Potensi Bisnis Senjata Korea Utara–Rusia",
+        "Internasional",
+        "FB",
+    )
     assert article.published == "2023-09-14T10:21:00+07:00"
     assert article.language == "id-ID"
-    assert article.canonical_url.endswith("/amerika-serikat-khawatir-ada-potensi-bisnis-senjata-korea-utara-rusia/")
+    assert article.canonical_url.endswith(
+        "/amerika-serikat-khawatir-ada-potensi-bisnis-senjata-korea-utara-rusia/"
+    )
     assert article.sources["body"] == "hints" and article.sources["category"] == "hints"
     generic = extract(case.html, case.url)
     assert generic.author == "Fajar Budiman" and generic.sources["author"] == "json-ld"
@@ -108,7 +115,9 @@ def test_fixture_metadata_and_sources():
 
 
 def test_render_shape_and_to_dict():
-    article = Article(url="https://x.example/a/", title="Judul", category="Nasional", blocks=["Satu.", "Dua."])
+    article = Article(
+        url="https://x.example/a/", title="Judul", category="Nasional", blocks=["Satu.", "Dua."]
+    )
     assert article.render() == "Judul\nNasional\n\nJudul\n\nSatu.\n\nDua.\n"
     data = article.to_dict()
     assert data["title"] == "Judul" and data["ok"] is True and "blocks" in data
@@ -116,5 +125,3 @@ def test_render_shape_and_to_dict():
     import json
 
     json.dumps(data)
-
-

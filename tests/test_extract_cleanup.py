@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.extract.blocks import normalize
-from crawler.extract.cleanup import clean_blocks, is_noise
+from archive.extract.blocks import normalize
+from archive.extract.cleanup import clean_blocks, is_noise
 
 PROSE = [
     "Channel9.id – Jakarta. Pemerintah menyiapkan anggaran tambahan untuk perbaikan jalan nasional.",
@@ -15,45 +15,83 @@ PROSE = [
 ]
 
 
-@pytest.mark.parametrize("raw", [
-    "68\u00a0 +\u00a0 \u00a0 \u00a0 =\u00a0 \u00a075", "\u00a0 +\u00a0 \u00a014\u00a0 \u00a0=\u00a0 \u00a023",
-    "68 + = 75", "+ 14 = 23", "12 × = 36", "9 − = 4", "3 + 4 =",
-    "Alamat email Anda tidak akan dipublikasikan. Ruas yang wajib ditandai *",
-    "Alamat surel Anda tidak akan dipublikasikan.", "Kolom yang wajib diisi ditandai *",
-    "Your email address will not be published. Required fields are marked *",
-    "Save my name, email, and website in this browser for the next time I comment.",
-    "Simpan nama, email, dan situs web saya pada peramban ini untuk komentar saya berikutnya.",
-    "Kirim Komentar", "Post Comment", "Nama *", "Email *", "Komentar",
-    "Share this:", "Bagikan ini:", "Like this:", "Suka ini:", "Facebook | Twitter | WhatsApp",
-    "Click to share on Twitter (Opens in new window)", "Tags: politik, ekonomi", "Tag: Rusia",
-    "Advertisement", "ADVERTISEMENT", "2 Comments", "3 thoughts on “Judul”",
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "68\u00a0 +\u00a0 \u00a0 \u00a0 =\u00a0 \u00a075",
+        "\u00a0 +\u00a0 \u00a014\u00a0 \u00a0=\u00a0 \u00a023",
+        "68 + = 75",
+        "+ 14 = 23",
+        "12 × = 36",
+        "9 − = 4",
+        "3 + 4 =",
+        "Alamat email Anda tidak akan dipublikasikan. Ruas yang wajib ditandai *",
+        "Alamat surel Anda tidak akan dipublikasikan.",
+        "Kolom yang wajib diisi ditandai *",
+        "Your email address will not be published. Required fields are marked *",
+        "Save my name, email, and website in this browser for the next time I comment.",
+        "Simpan nama, email, dan situs web saya pada peramban ini untuk komentar saya berikutnya.",
+        "Kirim Komentar",
+        "Post Comment",
+        "Nama *",
+        "Email *",
+        "Komentar",
+        "Share this:",
+        "Bagikan ini:",
+        "Like this:",
+        "Suka ini:",
+        "Facebook | Twitter | WhatsApp",
+        "Click to share on Twitter (Opens in new window)",
+        "Tags: politik, ekonomi",
+        "Tag: Rusia",
+        "Advertisement",
+        "ADVERTISEMENT",
+        "2 Comments",
+        "3 thoughts on “Judul”",
+    ],
+)
 def test_noise_blocks(raw):
     assert is_noise(normalize(raw))
 
 
-@pytest.mark.parametrize("text", [
-    *PROSE, "Pasal 28 ayat 3 menyebut 2 + 2 sebagai contoh.", "2023", "Share prices fell 3 per cent on Monday.",
-    "Komentar pembaca menunjukkan dukungan yang luas terhadap kebijakan itu.", "Facebook mengumumkan kebijakan baru.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        *PROSE,
+        "Pasal 28 ayat 3 menyebut 2 + 2 sebagai contoh.",
+        "2023",
+        "Share prices fell 3 per cent on Monday.",
+        "Komentar pembaca menunjukkan dukungan yang luas terhadap kebijakan itu.",
+        "Facebook mengumumkan kebijakan baru.",
+    ],
+)
 def test_article_lines_are_not_noise(text):
     assert not is_noise(text)
 
 
-@pytest.mark.parametrize("tail", [
-    ["Tinggalkan Balasan", "Alamat email Anda tidak akan dipublikasikan. Ruas yang wajib ditandai *", "68 + = 75"],
-    ["Leave a Reply", "Your email address will not be published.", "Name *", "+ 14 = 23"],
-    ["Berita Terkait", "Judul berita lain", "Judul berita ketiga"],
-    ["You may also like...", "Another headline", "Yet another headline"],
-    ["Bagikan:", "Facebook", "Twitter"],
-])
+@pytest.mark.parametrize(
+    "tail",
+    [
+        [
+            "Tinggalkan Balasan",
+            "Alamat email Anda tidak akan dipublikasikan. Ruas yang wajib ditandai *",
+            "68 + = 75",
+        ],
+        ["Leave a Reply", "Your email address will not be published.", "Name *", "+ 14 = 23"],
+        ["Berita Terkait", "Judul berita lain", "Judul berita ketiga"],
+        ["You may also like...", "Another headline", "Yet another headline"],
+        ["Bagikan:", "Facebook", "Twitter"],
+    ],
+)
 def test_tail_cut_after_end_marker(tail):
     assert clean_blocks(PROSE + tail, title="Judul") == PROSE
 
 
 def test_end_marker_followed_by_prose_only_drops_the_marker():
-    prose = "Paragraf ini panjang sekali dan jelas bagian dari artikel, bukan daftar tautan, karena berisi " \
-            "kalimat lengkap yang menjelaskan peristiwa dengan rinci kepada pembaca di seluruh negeri hari ini."
+    prose = (
+        "Paragraf ini panjang sekali dan jelas bagian dari artikel, bukan daftar tautan, karena berisi "
+        "kalimat lengkap yang menjelaskan peristiwa dengan rinci kepada pembaca di seluruh negeri hari ini."
+    )
     assert clean_blocks(["Pembuka berita.", "Baca Juga", prose]) == ["Pembuka berita.", prose]
 
 

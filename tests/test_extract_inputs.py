@@ -7,30 +7,40 @@ import gzip
 
 import pytest
 
-from crawler.extract import decode, extract
+from archive.extract import decode, extract
 from crawler.seed import ExtractionHints
 
 URL = "https://berita.example/a/"
-PARAS = ["Pemerintah kota menyiapkan 40 bus listrik baru untuk rute pinggiran mulai bulan depan.",
-         "Wali kota mengatakan tarif tidak akan naik selama masa uji coba enam bulan.",
-         "Warga berharap armada baru juga menjangkau kawasan perumahan di timur kota."]
+PARAS = [
+    "Pemerintah kota menyiapkan 40 bus listrik baru untuk rute pinggiran mulai bulan depan.",
+    "Wali kota mengatakan tarif tidak akan naik selama masa uji coba enam bulan.",
+    "Warga berharap armada baru juga menjangkau kawasan perumahan di timur kota.",
+]
 
 
 def page(title="Bus Listrik Mulai Beroperasi", paras=PARAS, head="", body_class="entry-content") -> str:
     ps = "".join(f"<p>{p}</p>" for p in paras)
-    return (f"<!DOCTYPE html><html lang=\"id\"><head>{head}<title>{title}</title></head><body><article class=\"post\">"
-            f"<h1 class=\"entry-title\">{title}</h1><div class=\"{body_class}\">{ps}</div></article></body></html>")
+    return (
+        f'<!DOCTYPE html><html lang="id"><head>{head}<title>{title}</title></head><body><article class="post">'
+        f'<h1 class="entry-title">{title}</h1><div class="{body_class}">{ps}</div></article></body></html>'
+    )
 
 
-@pytest.mark.parametrize("html, reason", [
-    (b"", "empty page"), (b"   \n\t ", "empty page"), ("", "empty page"), (None, "empty page"),
-    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "binary content"),
-    (gzip.compress(b"<html><body><p>still compressed</p></body></html>"), "binary content"),
-    (bytes(range(256)) * 16, "binary content"),
-    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "binary content"),
-    (b"Just some plain text, no markup at all.", "not html"),
-    (12345, "not html"),
-])
+@pytest.mark.parametrize(
+    "html, reason",
+    [
+        (b"", "empty page"),
+        (b"   \n\t ", "empty page"),
+        ("", "empty page"),
+        (None, "empty page"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "binary content"),
+        (gzip.compress(b"<html><body><p>still compressed</p></body></html>"), "binary content"),
+        (bytes(range(256)) * 16, "binary content"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "binary content"),
+        (b"Just some plain text, no markup at all.", "not html"),
+        (12345, "not html"),
+    ],
+)
 def test_unusable_input_gives_reason(html, reason):
     article = extract(html, URL)
     assert not article.ok and article.reason.startswith(reason)
@@ -66,14 +76,22 @@ def test_deeply_nested_page():
     assert article.ok or article.reason
 
 
-@pytest.mark.parametrize("html", [
-    "<html><body><h1 class='entry-title'>Judul<div class='entry-content'><p>" + PARAS[0] + "<p>" + PARAS[1],
-    "<<<>>><html<<body>><p>" + PARAS[0] + "</b></i></table></p></p></html></html>",
-    "<html><body><h1>Judul</h1><p>" + PARAS[0] + "</p><p>" + PARAS[1] + "</p><p class='trunc",
-    "<?xml version='1.0' encoding='utf-8'?><html><body><h1>Judul</h1><p>" + PARAS[0] + "</p></body></html>",
-    "\x00\x01 <html><body><p>" + PARAS[0] + "</p></body></html>",
-    "<html><body><p>" + PARAS[0] + "\ud800</p></body></html>",
-])
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<html><body><h1 class='entry-title'>Judul<div class='entry-content'><p>"
+        + PARAS[0]
+        + "<p>"
+        + PARAS[1],
+        "<<<>>><html<<body>><p>" + PARAS[0] + "</b></i></table></p></p></html></html>",
+        "<html><body><h1>Judul</h1><p>" + PARAS[0] + "</p><p>" + PARAS[1] + "</p><p class='trunc",
+        "<?xml version='1.0' encoding='utf-8'?><html><body><h1>Judul</h1><p>"
+        + PARAS[0]
+        + "</p></body></html>",
+        "\x00\x01 <html><body><p>" + PARAS[0] + "</p></body></html>",
+        "<html><body><p>" + PARAS[0] + "\ud800</p></body></html>",
+    ],
+)
 def test_malformed_html_gives_clear_result(html):
     for value in (html, html.encode("utf-8", "surrogatepass")):
         article = extract(value, URL)
@@ -86,26 +104,36 @@ def test_unclosed_tags_still_give_text():
     assert article.ok and article.blocks == PARAS
 
 
-WESTERN = ["Le café «Chez Renée» a rouvert – après deux ans – près de la gare.",
-           "Les habitués ont salué le retour du crème brûlée à 4,50 €."]
+WESTERN = [
+    "Le café «Chez Renée» a rouvert – après deux ans – près de la gare.",
+    "Les habitués ont salué le retour du crème brûlée à 4,50 €.",
+]
 
 
 def test_windows_1252_declared_in_meta():
     html = page("Café rouvert", WESTERN, head='<meta charset="windows-1252">').encode("cp1252")
     article = extract(html, URL)
-    assert article.encoding == "windows-1252" and article.blocks == WESTERN and article.title == "Café rouvert"
+    assert (
+        article.encoding == "windows-1252" and article.blocks == WESTERN and article.title == "Café rouvert"
+    )
 
 
 def test_iso_8859_1_declared_in_header():
-    paras = ["Die Bürger von Köln stimmten für die neue Brücke über den Rhein.", "Größere Schiffe können passieren."]
+    paras = [
+        "Die Bürger von Köln stimmten für die neue Brücke über den Rhein.",
+        "Größere Schiffe können passieren.",
+    ]
     html = page("Brücke in Köln", paras).encode("latin-1")
     article = extract(html, URL, headers={"Content-Type": "text/html; charset=ISO-8859-1"})
     assert article.blocks == paras and article.title == "Brücke in Köln"
 
 
 def test_header_charset_wins_over_meta():
-    html = page("Brücke", ["Größere Schiffe können passieren, sagte die Stadt am Montag."],
-                head='<meta charset="utf-8">').encode("latin-1")
+    html = page(
+        "Brücke",
+        ["Größere Schiffe können passieren, sagte die Stadt am Montag."],
+        head='<meta charset="utf-8">',
+    ).encode("latin-1")
     article = extract(html, URL, headers=[(b"Content-Type", b"text/html; charset=iso-8859-1")])
     assert article.blocks == ["Größere Schiffe können passieren, sagte die Stadt am Montag."]
 
@@ -138,7 +166,9 @@ def test_str_and_bytes_give_the_same_article():
 
 
 def test_page_without_article_text():
-    article = extract("<html><head><title>Beranda</title></head><body><nav><a href='/'>Beranda</a></nav></body></html>", URL)
+    article = extract(
+        "<html><head><title>Beranda</title></head><body><nav><a href='/'>Beranda</a></nav></body></html>", URL
+    )
     assert not article.ok and article.reason.startswith("no article text")
 
 
@@ -162,6 +192,9 @@ def test_drop_selectors_apply_to_the_hinted_body():
 
 
 def test_nbsp_zero_width_and_nfc_normalized():
-    paras = ["Kata\u00a0\u00a0dengan   spasi\u200b aneh\u2003di sini.", "Cafe\u0301 dan  kopi  tubruk pagi ini di pasar."]
+    paras = [
+        "Kata\u00a0\u00a0dengan   spasi\u200b aneh\u2003di sini.",
+        "Cafe\u0301 dan  kopi  tubruk pagi ini di pasar.",
+    ]
     article = extract(page(paras=paras), URL)
     assert article.blocks == ["Kata dengan spasi aneh di sini.", "Café dan kopi tubruk pagi ini di pasar."]

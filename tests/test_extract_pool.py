@@ -12,8 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = """
 import os, signal, sys
 from twisted.internet import defer, task
-from crawler.extract import extract
-from crawler.extract_pool import ExtractionPool
+from archive.extract import extract
+from crawler.pipelines.extract_pool import ExtractionPool
 
 @defer.inlineCallbacks
 def main(reactor):
@@ -39,8 +39,9 @@ task.react(main)
 
 def test_worker_result_equals_in_process_and_a_dead_worker_is_replaced():
     page = ROOT / "tests" / "data" / "extraction" / "block-id-sekolah-rakyat.html"
-    done = subprocess.run([sys.executable, "-c", SCRIPT, str(page)], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(page)], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     lines = dict(line.split(": ", 1) for line in done.stdout.splitlines())
     assert lines["same"] == "True True"
@@ -55,9 +56,22 @@ def test_workers_do_not_outlive_a_crawl_killed_outright(site_factory, tmp_path):
     from tests.crawl_helpers import write_seed
 
     site = site_factory(articles=300, seed=9)
-    proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "crawl", str(write_seed(tmp_path, site.url)),
-                             "--data", str(tmp_path / "data"), "--progress", "off"], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "crawler.cli",
+            "crawl",
+            str(write_seed(tmp_path, site.url)),
+            "--data",
+            str(tmp_path / "data"),
+            "--progress",
+            "off",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
     deadline = time.monotonic() + 60
     while not children.read_text().split() and time.monotonic() < deadline:
@@ -85,10 +99,28 @@ def test_texts_are_the_same_from_worker_processes_and_from_a_thread(site_factory
     texts = []
     for processes in ("2", "0"):
         data = tmp_path / f"data-{processes}"
-        done = subprocess.run([sys.executable, "-m", "crawler.cli", "crawl", str(seed), "--data", str(data),
-                               "--progress", "off", "--extract-processes", processes], cwd=ROOT,
-                              capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "crawler.cli",
+                "crawl",
+                str(seed),
+                "--data",
+                str(data),
+                "--progress",
+                "off",
+                "--extract-processes",
+                processes,
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
         # ordinals follow the order pages finished, which differs from run to run: key on the URL hash
-        texts.append({p.name.split("_", 1)[1]: p.read_bytes() for p in (data / "site" / "text").glob("*.txt")})
+        texts.append(
+            {p.name.split("_", 1)[1]: p.read_bytes() for p in (data / "site" / "text").glob("*.txt")}
+        )
     assert len(texts[0]) == 12 and texts[0] == texts[1]

@@ -21,16 +21,18 @@ from pathlib import Path
 import pytest
 from warc_helpers import RawSite, crawl, page
 
-from archive.index import read_index
-from archive.records import Exchange
-from archive.session import ArchiveSession
+from archive.index.build import read_index
+from archive.warc.records import Exchange
+from archive.warc.session import ArchiveSession
 
 ROOT = Path(__file__).resolve().parents[1]
 PYWB_BIN = ROOT / ".venv-pywb" / "bin"
 HAVE_PYWB = (PYWB_BIN / "wayback").exists()
 # make test builds .venv-pywb and sets ARSIP_REQUIRE_PYWB, so there a missing pywb fails instead
-needs_pywb = pytest.mark.skipif(not HAVE_PYWB and not os.environ.get("ARSIP_REQUIRE_PYWB"),
-                                reason="pywb is not installed in .venv-pywb (make test builds it)")
+needs_pywb = pytest.mark.skipif(
+    not HAVE_PYWB and not os.environ.get("ARSIP_REQUIRE_PYWB"),
+    reason="pywb is not installed in .venv-pywb (make test builds it)",
+)
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +47,15 @@ def archived(tmp_path_factory):
     headers = [(b"Content-Type", b"text/html; charset=utf-8"), (b"Content-Encoding", b"gzip")]
     url = site.url + "/revisited"
     for month in (1, 6):
-        session.capture(Exchange(url=url, status=200, body=body, response_headers=headers,
-                                 date=datetime(2024, month, 1, tzinfo=UTC)))
+        session.capture(
+            Exchange(
+                url=url,
+                status=200,
+                body=body,
+                response_headers=headers,
+                date=datetime(2024, month, 1, tzinfo=UTC),
+            )
+        )
     session.close()
     yield base, site
     site.stop()
@@ -54,9 +63,18 @@ def archived(tmp_path_factory):
 
 def test_every_warc_passes_warcio_check(archived):
     warcs = sorted(archived[0].glob("*/warcs/*.warc.gz"))
-    result = subprocess.run([sys.executable, "-c", "import sys; from warcio.cli import main; sys.exit(main())",
-                             "check", "-v", *map(str, warcs)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from warcio.cli import main; sys.exit(main())",
+            "check",
+            "-v",
+            *map(str, warcs),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "digest pass" in result.stdout
 
@@ -75,8 +93,12 @@ def wayback(archived, tmp_path_factory):
     warcs = sorted(str(p) for p in archived[0].glob("*/warcs/*.warc.gz"))
     subprocess.run([manager, "add", "arsip", *warcs], cwd=root, check=True, capture_output=True)
     port = free_port()
-    proc = subprocess.Popen([str(PYWB_BIN / "wayback"), "-p", str(port), "-b", "127.0.0.1", "-t", "2"],
-                            cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [str(PYWB_BIN / "wayback"), "-p", str(port), "-b", "127.0.0.1", "-t", "2"],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:  # wait until the server accepts connections
         try:

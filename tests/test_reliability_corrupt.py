@@ -33,8 +33,14 @@ def crawled(tmp_path_factory):
         records = ArchiveIterator(fh)
         for rec in records:
             uri = rec.rec_headers.get_header("WARC-Target-URI") or ""
-            members.append((records.get_record_offset(), records.get_record_length(), rec.rec_type,
-                            uri.removeprefix(origin)))
+            members.append(
+                (
+                    records.get_record_offset(),
+                    records.get_record_length(),
+                    rec.rec_type,
+                    uri.removeprefix(origin),
+                )
+            )
     return warc, members, paths
 
 
@@ -49,14 +55,14 @@ def damaged(crawled, tmp_path: Path, kind: str) -> tuple[Path, str]:
     data = bytearray(warc.read_bytes())
     offset, length, _, path = article_members(crawled)[ARTICLES // 2]
     if kind == "truncated":
-        data = data[:offset + length // 2]
+        data = data[: offset + length // 2]
     elif kind == "bad-gzip":
-        data[offset + length // 2:offset + length // 2 + 16] = b"\xff" * 16
+        data[offset + length // 2 : offset + length // 2 + 16] = b"\xff" * 16
     else:  # wrong digest: same length, one payload byte changed, member recompressed
-        raw = bytearray(gzip.decompress(bytes(data[offset:offset + length])))
+        raw = bytearray(gzip.decompress(bytes(data[offset : offset + length])))
         at = raw.rindex(b"</html>") if b"</html>" in raw else len(raw) - 10
         raw[at + 2] ^= 0x20
-        data[offset:offset + length] = gzip.compress(bytes(raw))
+        data[offset : offset + length] = gzip.compress(bytes(raw))
     out = tmp_path / kind / warc.name
     out.parent.mkdir(parents=True)
     out.write_bytes(bytes(data))
@@ -93,7 +99,7 @@ def test_export_reports_the_damage_and_keeps_the_good_articles(crawled, tmp_path
     assert "warning" in result.stderr.lower(), result.stderr
     assert result.returncode == 1
     urls = {url.split("/", 3)[-1] for url in exported(out)}
-    before = {m[3] for m in article_members(crawled)[:ARTICLES // 2]}
+    before = {m[3] for m in article_members(crawled)[: ARTICLES // 2]}
     assert {p.strip("/") for p in before} <= {u.strip("/") for u in urls}  # everything before the damage
     if kind != "truncated":  # and everything after it
         assert len(urls) >= ARTICLES - 1

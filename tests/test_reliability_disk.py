@@ -22,7 +22,9 @@ def full_disk(request, tmp_path):
         return
     mount = tmp_path / "small"
     mount.mkdir()
-    made = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={LIMIT}", "tmpfs", str(mount)], capture_output=True)
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={LIMIT}", "tmpfs", str(mount)], capture_output=True
+    )
     if made.returncode:
         pytest.skip(f"cannot mount a tmpfs here: {made.stderr.decode(errors='replace').strip()}")
     try:
@@ -54,7 +56,9 @@ def test_disk_full_stops_the_crawl_with_a_clear_error(site, full_disk, tmp_path)
     assert done.code != 0
     assert "Traceback" not in output
     # the cause in words: the OS's error, or for SQLite (which says only "disk I/O error") the limit
-    assert any(cause in output for cause in ("No space left on device", "File too large",
-                                             "database or disk is full", "ulimit -f")), output[-2000:]
+    assert any(
+        cause in output
+        for cause in ("No space left on device", "File too large", "database or disk is full", "ulimit -f")
+    ), output[-2000:]
     # stopped at the first failed write instead of fetching (and failing) every remaining page
     assert len(site.requests_log) < len(site.corpus.articles)

@@ -64,7 +64,10 @@ def test_text_lost_between_catalog_row_and_file_is_written_again(site_factory, t
     victim = sorted((coll / "text").glob("*.txt"))[3]
     victim.unlink()
     with sqlite3.connect(coll / "catalog.sqlite") as db:
-        db.execute("UPDATE articles SET text_warc_file = NULL, text_warc_offset = NULL WHERE file = ?", (victim.name,))
+        db.execute(
+            "UPDATE articles SET text_warc_file = NULL, text_warc_offset = NULL WHERE file = ?",
+            (victim.name,),
+        )
     assert crawl(seed, data).code == 0
     assert victim.exists()
     with sqlite3.connect(coll / "catalog.sqlite") as db:

@@ -13,17 +13,30 @@ from pathlib import Path
 import pytest
 from test_replay_archive import BASE, LOGO, build_archive, fetch, serve
 
-from archive.replay import make_app
+from archive.replay.server import make_app
 
 
 @pytest.fixture(scope="module")
 def replay(tmp_path_factory):
     data = tmp_path_factory.mktemp("data")
     build_archive(data, "demo")
-    (data / "demo" / "articles.jsonl").write_text("".join(json.dumps(a) + "\n" for a in [
-        {"url": BASE + "/artikel-satu/", "title": "Artikel Satu Tentang Banjir", "published": "2024-03-01T08:00:00+07:00"},
-        {"url": BASE + "/artikel-dua/", "title": "Artikel Dua Tentang Pemilu", "published": "2024-03-01T08:00:00+07:00"},
-    ]))
+    (data / "demo" / "articles.jsonl").write_text(
+        "".join(
+            json.dumps(a) + "\n"
+            for a in [
+                {
+                    "url": BASE + "/artikel-satu/",
+                    "title": "Artikel Satu Tentang Banjir",
+                    "published": "2024-03-01T08:00:00+07:00",
+                },
+                {
+                    "url": BASE + "/artikel-dua/",
+                    "title": "Artikel Dua Tentang Pemilu",
+                    "published": "2024-03-01T08:00:00+07:00",
+                },
+            ]
+        )
+    )
     (data / "secret").mkdir()
     (data.parent / "outside.txt").write_text("secret")
     with serve(make_app(data)) as base:
@@ -94,8 +107,11 @@ def test_timemap_timegate_and_cdx(replay):
     status, headers, body = fetch(f"{replay}/demo/timemap/link/{BASE}/artikel-satu/")
     assert status == 200 and headers["Content-Type"].startswith("application/link-format")
     assert body.decode().count('rel="memento"') == 2
-    status, headers, _ = fetch(f"{replay}/demo/{BASE}/artikel-dua/", follow=False,
-                               headers={"Accept-Datetime": "Sat, 02 Mar 2024 00:00:00 GMT"})
+    status, headers, _ = fetch(
+        f"{replay}/demo/{BASE}/artikel-dua/",
+        follow=False,
+        headers={"Accept-Datetime": "Sat, 02 Mar 2024 00:00:00 GMT"},
+    )
     assert status == 302 and headers["Location"] == "/demo/20240301100000/http://news.test/artikel-dua/"
     _, _, body = fetch(f"{replay}/demo/cdx?url={BASE}/artikel-dua/&output=json")
     rows = [json.loads(line) for line in body.decode().splitlines()]
@@ -106,7 +122,7 @@ def test_timemap_timegate_and_cdx(replay):
 
 
 def test_clean_text(replay):
-    pytest.importorskip("crawler.extract")
+    pytest.importorskip("archive.extract")
     status, headers, body = fetch(f"{replay}/demo/text/2024/{BASE}/artikel-satu/")
     assert status == 200 and headers["Content-Type"].startswith("text/plain")
     lines = body.decode().splitlines()
@@ -114,11 +130,12 @@ def test_clean_text(replay):
     assert "Hak cipta" not in body.decode()
 
 
-@pytest.mark.parametrize("path", ["/..%2Fsecret/", "/secret/", "/demo/2024/file:///etc/passwd",
-                                  "/%2e%2e/outside.txt", "/DEMO/"])
+@pytest.mark.parametrize(
+    "path", ["/..%2Fsecret/", "/secret/", "/demo/2024/file:///etc/passwd", "/%2e%2e/outside.txt", "/DEMO/"]
+)
 def test_paths_cannot_escape_the_data_dir(replay, path):
     status, _, body = fetch(replay + path)
-    assert status == 404 and b"secret" != body.strip()
+    assert status == 404 and body.strip() != b"secret"
 
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,9 +143,25 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def start_replay(data: Path, workers: int) -> tuple[subprocess.Popen, str, list[str]]:
     """``arsip replay --port 0`` in a process group of its own: (process, base URL, worker pids)."""
-    proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "replay", "--data", str(data), "--port", "0",
-                             "--workers", str(workers)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "crawler.cli",
+            "replay",
+            "--data",
+            str(data),
+            "--port",
+            "0",
+            "--workers",
+            str(workers),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     line = proc.stdout.readline()
     assert f"{workers} worker processes" in line, line + proc.stderr.read()
     children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()

@@ -19,8 +19,8 @@ from pathlib import Path
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from archive.cdxj import CdxjIndex, pad_timestamp, query
-from archive.reader import read_at, scan
+from archive.index.query import CdxjIndex, pad_timestamp, query
+from archive.warc.reader import read_at, scan
 
 BASE = "http://news.test"
 ARTICLE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title} - News Test</title>
@@ -40,9 +40,15 @@ LOGO = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 def article_html(path: str, version: int = 1) -> bytes:
     other = "/artikel-dua/" if path == "/artikel-satu/" else "/artikel-satu/"
     lead = "Warga mengungsi setelah hujan deras semalam. " * 4 + ("(versi kedua)" if version > 1 else "")
-    return ARTICLE.format(title=TITLES[path], url=BASE + path, published="2024-03-01T08:00:00+07:00", lead=lead,
-                          para="Pemerintah daerah menyiapkan posko bantuan di tiga kecamatan. " * 5,
-                          other=other, other_title=TITLES[other]).encode("utf-8")
+    return ARTICLE.format(
+        title=TITLES[path],
+        url=BASE + path,
+        published="2024-03-01T08:00:00+07:00",
+        lead=lead,
+        para="Pemerintah daerah menyiapkan posko bantuan di tiga kecamatan. " * 5,
+        other=other,
+        other_title=TITLES[other],
+    ).encode("utf-8")
 
 
 def _write(writer, url, date, status, headers, body, gzip_body=False):
@@ -50,11 +56,18 @@ def _write(writer, url, date, status, headers, body, gzip_body=False):
         body = gzip.compress(body, mtime=0)
         headers = headers + [("Content-Encoding", "gzip")]
     http = StatusAndHeaders(status, headers + [("Content-Length", str(len(body)))], protocol="HTTP/1.1")
-    req = writer.create_warc_record(url, "request", payload=BytesIO(b""), warc_headers_dict={"WARC-Date": date},
-                                    http_headers=StatusAndHeaders(f"GET {url[len(BASE):] or '/'} HTTP/1.1",
-                                                                  [("Host", "news.test")], is_http_request=True))
-    resp = writer.create_warc_record(url, "response", payload=BytesIO(body), http_headers=http,
-                                     warc_headers_dict={"WARC-Date": date})
+    req = writer.create_warc_record(
+        url,
+        "request",
+        payload=BytesIO(b""),
+        warc_headers_dict={"WARC-Date": date},
+        http_headers=StatusAndHeaders(
+            f"GET {url[len(BASE) :] or '/'} HTTP/1.1", [("Host", "news.test")], is_http_request=True
+        ),
+    )
+    resp = writer.create_warc_record(
+        url, "response", payload=BytesIO(body), http_headers=http, warc_headers_dict={"WARC-Date": date}
+    )
     writer.write_record(resp)
     req.rec_headers.add_header("WARC-Concurrent-To", resp.rec_headers.get_header("WARC-Record-ID"))
     writer.write_record(req)
@@ -71,20 +84,40 @@ def build_archive(data_dir: Path, coll: str = "demo") -> Path:
     with open(coll_dir / "warcs" / "news.warc.gz", "wb") as fh:
         w = WARCWriter(fh, gzip=True)
         w.write_record(w.create_warcinfo_record("news.warc.gz", {"software": "test"}))
-        home = b'<html><head><title>Beranda</title></head><body><a href="/artikel-satu/">satu</a> ' \
-               b'<a href="/artikel-dua/">dua</a> <a href="/lama/">lama</a></body></html>'
+        home = (
+            b'<html><head><title>Beranda</title></head><body><a href="/artikel-satu/">satu</a> '
+            b'<a href="/artikel-dua/">dua</a> <a href="/lama/">lama</a></body></html>'
+        )
         _write(w, BASE + "/", d1, "200 OK", html + [("Set-Cookie", "sid=1")], home, gzip_body=True)
         first = _write(w, BASE + "/artikel-satu/", d1, "200 OK", html, article_html("/artikel-satu/"), True)
         _write(w, BASE + "/artikel-dua/", d1, "200 OK", html, article_html("/artikel-dua/"))
-        _write(w, BASE + "/style.css", d1, "200 OK", [("Content-Type", "text/css")],
-               b"body{background:url('/logo.png')} @import \"/more.css\";")
+        _write(
+            w,
+            BASE + "/style.css",
+            d1,
+            "200 OK",
+            [("Content-Type", "text/css")],
+            b"body{background:url('/logo.png')} @import \"/more.css\";",
+        )
         _write(w, BASE + "/logo.png", d1, "200 OK", [("Content-Type", "image/png")], LOGO)
-        _write(w, BASE + "/lama/", d1, "301 Moved Permanently",
-               [("Location", BASE + "/artikel-satu/"), ("Content-Type", "text/html")], b"moved")
+        _write(
+            w,
+            BASE + "/lama/",
+            d1,
+            "301 Moved Permanently",
+            [("Location", BASE + "/artikel-satu/"), ("Content-Type", "text/html")],
+            b"moved",
+        )
         digest = first.rec_headers.get_header("WARC-Payload-Digest")
         revisit_http = StatusAndHeaders("200 OK", html + [("Content-Encoding", "gzip")], protocol="HTTP/1.1")
-        revisit = w.create_revisit_record(BASE + "/artikel-satu/", digest, BASE + "/artikel-satu/", d1,
-                                          http_headers=revisit_http, warc_headers_dict={"WARC-Date": d2})
+        revisit = w.create_revisit_record(
+            BASE + "/artikel-satu/",
+            digest,
+            BASE + "/artikel-satu/",
+            d1,
+            http_headers=revisit_http,
+            warc_headers_dict={"WARC-Date": d2},
+        )
         w.write_record(revisit)
         _write(w, BASE + "/artikel-dua/", d2, "200 OK", html, article_html("/artikel-dua/", 2), True)
     index_collection(coll_dir)
@@ -95,8 +128,9 @@ def index_collection(coll_dir: Path):
     from cdxj_indexer.main import CDXJIndexer
 
     out = coll_dir / "indexes" / "index.cdxj"
-    CDXJIndexer(output=str(out), inputs=sorted(str(p) for p in (coll_dir / "warcs").glob("*.warc*")),
-                sort=True).process_all()
+    CDXJIndexer(
+        output=str(out), inputs=sorted(str(p) for p in (coll_dir / "warcs").glob("*.warc*")), sort=True
+    ).process_all()
 
 
 @contextmanager
@@ -115,7 +149,9 @@ def serve(app):
         holder["runner"], holder["port"] = runner, runner.addresses[0][1]
         ready.set()
 
-    thread = threading.Thread(target=lambda: (loop.run_until_complete(start()), loop.run_forever()), daemon=True)
+    thread = threading.Thread(
+        target=lambda: (loop.run_until_complete(start()), loop.run_forever()), daemon=True
+    )
     thread.start()
     assert ready.wait(30)
     try:
@@ -143,9 +179,13 @@ def fetch(url: str, follow: bool = True, headers: dict | None = None):
 
 # --- tests of the reading side itself ---
 
+
 def test_binary_search_finds_every_capture(tmp_path):
     index = CdxjIndex(build_archive(tmp_path) / "indexes")
-    assert [c.timestamp for c in index.captures(BASE + "/artikel-satu/")] == ["20240301100000", "20240308100000"]
+    assert [c.timestamp for c in index.captures(BASE + "/artikel-satu/")] == [
+        "20240301100000",
+        "20240308100000",
+    ]
     assert index.captures(BASE + "/artikel-satu/")[1].is_revisit
     assert index.captures("http://news.test/nope") == []
     assert index.closest(BASE + "/artikel-dua/", "20240307")[0].timestamp == "20240308100000"
@@ -158,7 +198,7 @@ def test_binary_search_finds_every_capture(tmp_path):
 
 
 def test_binary_search_on_every_line_of_a_large_index(tmp_path):
-    lines = sorted(f"com,example)/p{n:05d} 2024010100{n % 60:02d}00 {{\"url\": \"x\"}}" for n in range(3000))
+    lines = sorted(f'com,example)/p{n:05d} 2024010100{n % 60:02d}00 {{"url": "x"}}' for n in range(3000))
     (tmp_path / "a.cdxj").write_text("\n".join(lines) + "\n")
     index = CdxjIndex(tmp_path)
     for line in lines[::97] + [lines[0], lines[-1]]:
@@ -185,7 +225,7 @@ def test_scan_reports_damage_and_resumes(tmp_path):
     infos = list(scan(coll / "warcs" / "news.warc.gz", []))
     victim = next(i for i in infos if i.url.endswith("/artikel-dua/"))
     damaged = bytearray(data)
-    damaged[victim.offset + 30:victim.offset + 60] = b"\x00" * 30  # corrupt one gzip member's deflate data
+    damaged[victim.offset + 30 : victim.offset + 60] = b"\x00" * 30  # corrupt one gzip member's deflate data
     bad = tmp_path / "bad.warc.gz"
     bad.write_bytes(bytes(damaged[:-40]))  # and truncate the last record
     errors = []

@@ -46,8 +46,12 @@ def test_two_seeds_run_side_by_side_on_time_and_never_overlap(tmp_path, site_fac
         write_seed(tmp_path / "seeds", name, start_url=site.url, extra=FAST, interval="2s")
     svc = service()
     store = Store(svc.data, create=False)
-    wait_for(lambda: all(len(finished_runs(store, s)) >= 2 for s in ("alpha", "beta")), svc,
-             "two finished crawls of each seed", timeout=60)
+    wait_for(
+        lambda: all(len(finished_runs(store, s)) >= 2 for s in ("alpha", "beta")),
+        svc,
+        "two finished crawls of each seed",
+        timeout=60,
+    )
     runs = {seed: finished_runs(store, seed) for seed in ("alpha", "beta")}
     assert svc.stop() == 0
     for seed, seed_runs in runs.items():
@@ -107,8 +111,9 @@ def test_sigterm_closes_warcs_and_sigkill_restart_keeps_the_schedule(tmp_path, s
     assert not _running(second.pid)
     assert svc.jobs()["later"]["next_run"] == before["later"]["next_run"]
     assert "left unfinished by a scheduler that was killed" in svc.log()
-    third = wait_for(lambda: next((r for r in store.history("alpha") if r.id > second.id), None), svc,
-                     "a third run")
+    third = wait_for(
+        lambda: next((r for r in store.history("alpha") if r.id > second.id), None), svc, "a third run"
+    )
     wait_for(lambda: "resuming interrupted crawl" in Path(third.log).read_text(), svc, "it to resume")
     assert svc.stop(signal.SIGINT) == 0
     assert open_warcs(svc.data) == [] and assert_warcs_valid(svc.data) > 0

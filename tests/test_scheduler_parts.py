@@ -14,9 +14,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from crawler.seed import Schedule
+from crawler.service.children import Runner, ServiceStopping, crawl_command, stop_orphan
 from crawler.service.lock import SchedulerLockedError, ServiceLock, running_pid
-from crawler.service.report import summarize
-from crawler.service.runner import Runner, ServiceStopping, crawl_command, stop_orphan
+from crawler.service.outcome import summarize
 from crawler.service.store import Store, jobstore_url
 from crawler.service.syncer import JOB_FUNC, Syncer
 from crawler.service.triggers import crontab_days, describe, make_trigger, misfire_grace
@@ -35,10 +35,19 @@ def write_seed(seeds: Path, file: str, name: str, schedule: str = 'interval = "1
     return path
 
 
-@pytest.mark.parametrize(("field", "expected"), [
-    ("*", "*"), ("1", "mon"), ("0", "sun"), ("7", "sun"), ("1-5", "mon,tue,wed,thu,fri"),
-    ("*/2", "sun,tue,thu,sat"), ("6,0", "sun,sat"), ("mon-fri", "mon-fri"),
-])
+@pytest.mark.parametrize(
+    ("field", "expected"),
+    [
+        ("*", "*"),
+        ("1", "mon"),
+        ("0", "sun"),
+        ("7", "sun"),
+        ("1-5", "mon,tue,wed,thu,fri"),
+        ("*/2", "sun,tue,thu,sat"),
+        ("6,0", "sun,sat"),
+        ("mon-fri", "mon-fri"),
+    ],
+)
 def test_crontab_days_count_from_sunday(field, expected):
     assert crontab_days(field) == expected
 
@@ -59,13 +68,20 @@ def test_interval_trigger_grace_and_description():
     assert isinstance(make_trigger(Schedule(cron="0 */6 * * *")), CronTrigger)
 
 
-@pytest.mark.parametrize(("status", "timed_out", "report", "outcome"), [
-    (0, False, {"outcome": "finished", "pages": 12, "warc_bytes": 3400, "errors": 1}, "finished"),
-    (3, False, {"outcome": "interrupted", "pages": 4}, "interrupted"),
-    (3, True, {"outcome": "interrupted", "pages": 4}, "timeout"),
-    (1, False, None, "failed"), (2, False, None, "failed"), (-9, False, None, "killed"), (-15, False, None, "interrupted"),
-    (None, False, None, "interrupted"), (0, False, None, "finished"),
-])
+@pytest.mark.parametrize(
+    ("status", "timed_out", "report", "outcome"),
+    [
+        (0, False, {"outcome": "finished", "pages": 12, "warc_bytes": 3400, "errors": 1}, "finished"),
+        (3, False, {"outcome": "interrupted", "pages": 4}, "interrupted"),
+        (3, True, {"outcome": "interrupted", "pages": 4}, "timeout"),
+        (1, False, None, "failed"),
+        (2, False, None, "failed"),
+        (-9, False, None, "killed"),
+        (-15, False, None, "interrupted"),
+        (None, False, None, "interrupted"),
+        (0, False, None, "finished"),
+    ],
+)
 def test_summarize_prefers_the_report(status, timed_out, report, outcome):
     assert summarize(status, timed_out, report)["outcome"] == outcome
 
@@ -108,8 +124,9 @@ def test_one_scheduler_per_data_directory(tmp_path):
 
 
 def make_scheduler(data: Path) -> BackgroundScheduler:
-    scheduler = BackgroundScheduler(jobstores={"default": SQLAlchemyJobStore(url=jobstore_url(data))},
-                                    timezone=UTC)
+    scheduler = BackgroundScheduler(
+        jobstores={"default": SQLAlchemyJobStore(url=jobstore_url(data))}, timezone=UTC
+    )
     scheduler.start(paused=True)  # jobs are stored and scheduled, never run
     return scheduler
 
@@ -171,12 +188,23 @@ def test_restart_keeps_next_run_time_and_paused_state(tmp_path):
 
 def test_crawl_command_uses_this_interpreter():
     argv = crawl_command("seeds/x.toml", "data", "20250101T000000Z-abcd")
-    assert argv == [sys.executable, "-m", "crawler.cli", "crawl", "seeds/x.toml", "--data", "data",
-                    "--crawl-id", "20250101T000000Z-abcd"]
+    assert argv == [
+        sys.executable,
+        "-m",
+        "crawler.cli",
+        "crawl",
+        "seeds/x.toml",
+        "--data",
+        "data",
+        "--crawl-id",
+        "20250101T000000Z-abcd",
+    ]
 
 
-STUBBORN = ("import signal, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
-            "print('ready', flush=True); time.sleep(60)")
+STUBBORN = (
+    "import signal, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+    "print('ready', flush=True); time.sleep(60)"
+)
 
 
 def test_runner_time_limit_escalates_to_sigkill(tmp_path):
@@ -202,8 +230,9 @@ def test_stop_all_refuses_new_runs_and_stops_running(tmp_path):
 
 def test_stop_orphan_checks_the_crawl_id(tmp_path):
     code = "import time; print('ready', flush=True); time.sleep(60)"
-    proc = subprocess.Popen([sys.executable, "-c", code, "--crawl-id", "orphan-1"],
-                            stdout=subprocess.PIPE, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, "--crawl-id", "orphan-1"], stdout=subprocess.PIPE, start_new_session=True
+    )
     try:
         assert proc.stdout.readline() == b"ready\n"  # exec'd: /proc shows the crawl's command line
         assert not stop_orphan(proc.pid, "someone-else", grace=5)

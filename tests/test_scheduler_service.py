@@ -31,8 +31,9 @@ def test_failing_crawls_and_a_malformed_seed_never_stop_the_service(tmp_path, se
     seeds = tmp_path / "seeds"
     write_seed(seeds, "alpha", interval="1s")
     write_seed(seeds, "gamma", interval="1h")
-    (seeds / "bad.toml").write_text('name = "bad"\nstart_urls = ["http://127.0.0.1:9/"]\n'
-                                    "[politeness]\nconcurency = 3\n")
+    (seeds / "bad.toml").write_text(
+        'name = "bad"\nstart_urls = ["http://127.0.0.1:9/"]\n[politeness]\nconcurency = 3\n'
+    )
     with collection_locked(tmp_path / "data", "alpha"):
         svc = service()
         store = Store(tmp_path / "data", create=False)
@@ -62,7 +63,9 @@ def test_pause_resume_and_run_now_go_through_the_service(tmp_path, service):
     store = Store(data, create=False)
     with collection_locked(data, "alpha"):
         assert arsip("run-now", "alpha", "--data", data) == ["run-now alpha: started"]
-        wait_for(lambda: store.last_run("alpha") and store.last_run("alpha").finished, svc, "the run-now crawl")
+        wait_for(
+            lambda: store.last_run("alpha") and store.last_run("alpha").finished, svc, "the run-now crawl"
+        )
     assert store.last_run("alpha").trigger == "run-now"
     assert svc.jobs()["alpha"]["paused"]  # a manual run leaves the schedule paused
     resumed = arsip("resume", "alpha", "--data", data)
@@ -77,9 +80,13 @@ def test_a_second_scheduler_on_the_same_data_is_refused(tmp_path, service):
     write_seed(tmp_path / "seeds", "alpha", interval="1h")
     svc = service()
     wait_for(lambda: svc.jobs().get("alpha"), svc, "alpha scheduled")
-    second = subprocess.run([sys.executable, "scheduler.py", "--data", str(svc.data), "--seeds",
-                             str(tmp_path / "seeds")], capture_output=True, text=True, timeout=60,
-                            cwd=svc.repo)
+    second = subprocess.run(
+        [sys.executable, "scheduler.py", "--data", str(svc.data), "--seeds", str(tmp_path / "seeds")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=svc.repo,
+    )
     assert second.returncode == 2
     assert f"another scheduler (pid {svc.proc.pid}) is already running" in second.stderr
     assert svc.stop() == 0

@@ -22,12 +22,19 @@ REPO = Path(__file__).resolve().parents[1]
 _logs = count()
 
 
-def write_seed(seeds: Path, name: str, start_url: str = "http://127.0.0.1:9/", extra: str = "",
-               **schedule) -> Path:
+def write_seed(
+    seeds: Path, name: str, start_url: str = "http://127.0.0.1:9/", extra: str = "", **schedule
+) -> Path:
     """A seed file; ``schedule`` keys (interval, cron, timezone, time_limit) go to ``[schedule]``."""
     seeds.mkdir(parents=True, exist_ok=True)
-    lines = [f'name = "{name}"', f'start_urls = ["{start_url}"]', "allow_private_networks = true", extra,
-             "[schedule]", *(f'{key} = "{value}"' for key, value in schedule.items())]
+    lines = [
+        f'name = "{name}"',
+        f'start_urls = ["{start_url}"]',
+        "allow_private_networks = true",
+        extra,
+        "[schedule]",
+        *(f'{key} = "{value}"' for key, value in schedule.items()),
+    ]
     path = seeds / f"{name}.toml"
     path.write_text("\n".join(lines) + "\n")
     return path
@@ -76,8 +83,20 @@ class ServiceProcess:
     def start(self) -> ServiceProcess:
         self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in kill()
         self.proc = subprocess.Popen(
-            [sys.executable, "scheduler.py", "--data", str(self.data), "--seeds", str(self.seeds),
-             "--stop-timeout", str(self.stop_timeout)], cwd=REPO, stdout=self._log, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "scheduler.py",
+                "--data",
+                str(self.data),
+                "--seeds",
+                str(self.seeds),
+                "--stop-timeout",
+                str(self.stop_timeout),
+            ],
+            cwd=REPO,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
         wait_for(lambda: "scheduler running:" in self.log(), self, "the scheduler to start")
         assert running_pid(self.data) == self.proc.pid
         return self

@@ -31,26 +31,50 @@ def test_minimal_seed_gets_polite_defaults(tmp_path):
     assert not seed.allow_private_networks
 
 
-@pytest.mark.parametrize("text, key, reason", [
-    ('start_urls = ["https://a.example/"]', "name", "is required"),
-    ('name = "a"\nstart_urls = ["ftp://a.example/"]', "start_urls", "not an http(s) URL"),
-    ('name = "a"\nstart_urls = ["https://a.example/"]\n[politeness]\nconcurency = 3', "politeness.concurency",
-     "unknown key"),
-    ('name = "a"\nstart_urls = ["https://a.example/"]\n[politeness]\nconcurrency = "3"', "politeness.concurrency",
-     "expected an integer"),
-    ('name = "a"\nstart_urls = ["https://a.example/"]\n[politeness]\nconcurrency = 0', "politeness.concurrency",
-     "greater than zero"),
-    ('name = "a"\nstart_urls = ["https://a.example/"]\n[schedule]\ncron = "61 * * * *"', "schedule.cron",
-     "invalid cron"),
-    ('name = "a"\nstart_urls = ["https://a.example/"]\n[schedule]\ninterval = "soon"', "schedule.interval",
-     "expected a duration"),
-    ('name = "a"\nstart_urls = ["https://a.example/"]\n[schedule]\ntimezone = "Mars/Base"', "schedule.timezone",
-     "unknown time zone"),
-    ('name = "a"\nstart_urls = ["https://a.example/"]\n[articles]\nurl_pattern = "("', "articles.url_pattern",
-     "invalid regular expression"),
-    ('name = "A B"\nstart_urls = ["https://a.example/"]', "name", "lowercase"),
-    ('name = "a"\nstart_urls = [', "<file>", "invalid TOML"),
-])
+@pytest.mark.parametrize(
+    "text, key, reason",
+    [
+        ('start_urls = ["https://a.example/"]', "name", "is required"),
+        ('name = "a"\nstart_urls = ["ftp://a.example/"]', "start_urls", "not an http(s) URL"),
+        (
+            'name = "a"\nstart_urls = ["https://a.example/"]\n[politeness]\nconcurency = 3',
+            "politeness.concurency",
+            "unknown key",
+        ),
+        (
+            'name = "a"\nstart_urls = ["https://a.example/"]\n[politeness]\nconcurrency = "3"',
+            "politeness.concurrency",
+            "expected an integer",
+        ),
+        (
+            'name = "a"\nstart_urls = ["https://a.example/"]\n[politeness]\nconcurrency = 0',
+            "politeness.concurrency",
+            "greater than zero",
+        ),
+        (
+            'name = "a"\nstart_urls = ["https://a.example/"]\n[schedule]\ncron = "61 * * * *"',
+            "schedule.cron",
+            "invalid cron",
+        ),
+        (
+            'name = "a"\nstart_urls = ["https://a.example/"]\n[schedule]\ninterval = "soon"',
+            "schedule.interval",
+            "expected a duration",
+        ),
+        (
+            'name = "a"\nstart_urls = ["https://a.example/"]\n[schedule]\ntimezone = "Mars/Base"',
+            "schedule.timezone",
+            "unknown time zone",
+        ),
+        (
+            'name = "a"\nstart_urls = ["https://a.example/"]\n[articles]\nurl_pattern = "("',
+            "articles.url_pattern",
+            "invalid regular expression",
+        ),
+        ('name = "A B"\nstart_urls = ["https://a.example/"]', "name", "lowercase"),
+        ('name = "a"\nstart_urls = [', "<file>", "invalid TOML"),
+    ],
+)
 def test_malformed_seed_names_file_key_and_reason(tmp_path, text, key, reason):
     path = write(tmp_path, text)
     with pytest.raises(SeedError) as caught:

@@ -5,34 +5,28 @@ import re
 
 import pytest
 
-from crawler.urls import (
-    ARTICLE,
-    CANDIDATE,
-    LISTING,
-    SKIP,
-    canonicalize,
-    classify,
-    in_scope,
-    page_number,
-    url_hash16,
-)
+from archive.urls import canonicalize, url_hash16
+from crawler.links import ARTICLE, CANDIDATE, LISTING, SKIP, classify, in_scope, page_number
 
 PATTERN = re.compile(r"^/(?!category/|tag/|author/|page/|feed/|wp-)[a-z0-9-]+/$")
 
 
-@pytest.mark.parametrize("raw, canonical", [
-    ("https://news.example/slug/", "https://news.example/slug/"),
-    ("https://news.example/slug", "https://news.example/slug/"),
-    ("https://News.Example:443/slug/#comments", "https://news.example/slug/"),
-    ("https://news.example/slug/?utm_source=fb&utm_medium=social&fbclid=X", "https://news.example/slug/"),
-    ("https://news.example/slug/?amp", "https://news.example/slug/"),
-    ("https://news.example/slug/?amp=1", "https://news.example/slug/"),
-    ("https://news.example/slug/amp/", "https://news.example/slug/"),
-    ("http://news.example:80//a//b", "http://news.example/a/b/"),
-    ("https://news.example/?b=2&a=1&gclid=z", "https://news.example/?a=1&b=2"),
-    ("https://news.example/sitemap.xml", "https://news.example/sitemap.xml"),
-    ("http://127.0.0.1:8080/x", "http://127.0.0.1:8080/x/"),
-])
+@pytest.mark.parametrize(
+    "raw, canonical",
+    [
+        ("https://news.example/slug/", "https://news.example/slug/"),
+        ("https://news.example/slug", "https://news.example/slug/"),
+        ("https://News.Example:443/slug/#comments", "https://news.example/slug/"),
+        ("https://news.example/slug/?utm_source=fb&utm_medium=social&fbclid=X", "https://news.example/slug/"),
+        ("https://news.example/slug/?amp", "https://news.example/slug/"),
+        ("https://news.example/slug/?amp=1", "https://news.example/slug/"),
+        ("https://news.example/slug/amp/", "https://news.example/slug/"),
+        ("http://news.example:80//a//b", "http://news.example/a/b/"),
+        ("https://news.example/?b=2&a=1&gclid=z", "https://news.example/?a=1&b=2"),
+        ("https://news.example/sitemap.xml", "https://news.example/sitemap.xml"),
+        ("http://127.0.0.1:8080/x", "http://127.0.0.1:8080/x/"),
+    ],
+)
 def test_canonicalize(raw, canonical):
     assert canonicalize(raw) == canonical
     assert canonicalize(canonical) == canonical  # idempotent
@@ -53,27 +47,30 @@ def test_scope_accepts_subdomains_only_of_allowed_hosts():
     assert not in_scope("mailto:x@channel9.id", allowed)
 
 
-@pytest.mark.parametrize("path, with_pattern, without_pattern", [
-    ("/", LISTING, LISTING),
-    ("/category/nasional/", LISTING, LISTING),
-    ("/category/nasional/page/7/", LISTING, LISTING),
-    ("/category/nasional/page/51/", SKIP, SKIP),  # beyond the pagination bound
-    ("/page/2/", LISTING, LISTING),
-    ("/some-article-slug/", ARTICLE, CANDIDATE),
-    ("/2024/05/01/some-article-slug/", SKIP, CANDIDATE),
-    ("/2024/05/", SKIP, SKIP),  # date archive: the calendar trap
-    ("/2024/05/01/page/3/", SKIP, SKIP),
-    ("/tag/korea/", SKIP, SKIP),
-    ("/author/fb/", SKIP, SKIP),
-    ("/feed/", SKIP, SKIP),
-    ("/some-article-slug/feed/", SKIP, SKIP),
-    ("/some-article-slug/comment-page-2/", SKIP, SKIP),
-    ("/wp-admin/", SKIP, SKIP),
-    ("/wp-content/uploads/a.jpg", SKIP, SKIP),
-    ("/doc.pdf", SKIP, SKIP),
-    ("/?s=korea", SKIP, SKIP),
-    ("/?p=123", SKIP, SKIP),
-])
+@pytest.mark.parametrize(
+    "path, with_pattern, without_pattern",
+    [
+        ("/", LISTING, LISTING),
+        ("/category/nasional/", LISTING, LISTING),
+        ("/category/nasional/page/7/", LISTING, LISTING),
+        ("/category/nasional/page/51/", SKIP, SKIP),  # beyond the pagination bound
+        ("/page/2/", LISTING, LISTING),
+        ("/some-article-slug/", ARTICLE, CANDIDATE),
+        ("/2024/05/01/some-article-slug/", SKIP, CANDIDATE),
+        ("/2024/05/", SKIP, SKIP),  # date archive: the calendar trap
+        ("/2024/05/01/page/3/", SKIP, SKIP),
+        ("/tag/korea/", SKIP, SKIP),
+        ("/author/fb/", SKIP, SKIP),
+        ("/feed/", SKIP, SKIP),
+        ("/some-article-slug/feed/", SKIP, SKIP),
+        ("/some-article-slug/comment-page-2/", SKIP, SKIP),
+        ("/wp-admin/", SKIP, SKIP),
+        ("/wp-content/uploads/a.jpg", SKIP, SKIP),
+        ("/doc.pdf", SKIP, SKIP),
+        ("/?s=korea", SKIP, SKIP),
+        ("/?p=123", SKIP, SKIP),
+    ],
+)
 def test_classify(path, with_pattern, without_pattern):
     url = canonicalize("https://news.example" + path)
     assert classify(url, PATTERN, 50) == with_pattern

@@ -41,11 +41,25 @@ print(json.dumps(out))
 
 @pytest.fixture(scope="module")
 def wacz(tmp_path_factory):
-    pytest.importorskip("crawler.extract")
+    pytest.importorskip("archive.extract")
     tmp = tmp_path_factory.mktemp("wacz")
     build_archive(tmp / "data", "demo")
-    assert main(["export", "--data", str(tmp / "data"), "--collection", "demo", "--out", str(tmp / "out"),
-                 "--format", "wacz"]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "--data",
+                str(tmp / "data"),
+                "--collection",
+                "demo",
+                "--out",
+                str(tmp / "out"),
+                "--format",
+                "wacz",
+            ]
+        )
+        == 0
+    )
     return tmp / "out" / "demo.wacz"
 
 
@@ -53,8 +67,13 @@ def test_members_are_stored_and_hashed(wacz):
     with zipfile.ZipFile(wacz) as zf:
         infos = {i.filename: i for i in zf.infolist()}
         assert all(i.compress_type == zipfile.ZIP_STORED for i in infos.values())
-        assert {"archive/news.warc.gz", "indexes/index.cdx.gz", "pages/pages.jsonl", "datapackage.json",
-                "datapackage-digest.json"} <= set(infos)
+        assert {
+            "archive/news.warc.gz",
+            "indexes/index.cdx.gz",
+            "pages/pages.jsonl",
+            "datapackage.json",
+            "datapackage-digest.json",
+        } <= set(infos)
         package = json.loads(zf.read("datapackage.json"))
         assert package["wacz_version"] == "1.1.1"
         for res in package["resources"]:
@@ -62,8 +81,9 @@ def test_members_are_stored_and_hashed(wacz):
         digest = json.loads(zf.read("datapackage-digest.json"))
         assert digest["hash"] == "sha256:" + hashlib.sha256(zf.read("datapackage.json")).hexdigest()
         lines = gzip.open(io.BytesIO(zf.read("indexes/index.cdx.gz"))).read().decode().splitlines()
-        assert lines == sorted(lines) and all(json.loads(ln.split(" ", 2)[2])["filename"] == "news.warc.gz"
-                                              for ln in lines)
+        assert lines == sorted(lines) and all(
+            json.loads(ln.split(" ", 2)[2])["filename"] == "news.warc.gz" for ln in lines
+        )
         pages = [json.loads(ln) for ln in zf.read("pages/pages.jsonl").decode().splitlines()]
         assert pages[0]["format"] == "json-pages-1.0"
         assert {p["url"] for p in pages[1:]} == {BASE + "/artikel-satu/", BASE + "/artikel-dua/"}
@@ -72,7 +92,9 @@ def test_members_are_stored_and_hashed(wacz):
 def test_reexport_is_byte_identical(wacz, tmp_path):
     before = wacz.read_bytes()
     data = wacz.parent.parent / "data"
-    main(["export", "--data", str(data), "--collection", "demo", "--out", str(wacz.parent), "--format", "wacz"])
+    main(
+        ["export", "--data", str(data), "--collection", "demo", "--out", str(wacz.parent), "--format", "wacz"]
+    )
     assert wacz.read_bytes() == before
 
 
@@ -84,11 +106,11 @@ def _needs(tool: Path, env: str) -> None:
         pytest.skip(f"{tool} absent (see the Makefile)")
 
 
-
 def test_wacz_validate_accepts_it(wacz):
     _needs(WACZ_BIN / "wacz", "ARSIP_REQUIRE_WACZ")
-    result = subprocess.run([str(WACZ_BIN / "wacz"), "validate", "-f", str(wacz)], capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [str(WACZ_BIN / "wacz"), "validate", "-f", str(wacz)], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "valid" in result.stdout + result.stderr
 

@@ -13,8 +13,8 @@ import pytest
 from test_pywb_interop import PYWB_BIN, fetch, free_port, needs_pywb
 from warc_helpers import crawl
 
-from archive.check import check_file, collection_index
-from archive.index import read_index
+from archive.index.build import read_index
+from archive.warc.check import check_file, collection_index
 
 demosite = pytest.importorskip("crawler.demosite.server", reason="the bundled demo site is not there yet")
 from crawler.demosite import SiteConfig, start_site  # noqa: E402
@@ -61,8 +61,10 @@ def test_recrawl_of_unchanged_pages_writes_no_payload_again(two_crawls):
     assert all(c["capture"]["revisit"] or c["status"] == 304 for c in second["captures"])
     assert second["stats"]["arsip/warc/status_count/304"] >= 20  # every article answered 304
     ratio = second["stats"]["arsip/warc/bytes"] / first["stats"]["arsip/warc/bytes"]
-    print(f"\nevery page refetched: first crawl {first['stats']['arsip/warc/bytes']} WARC bytes, second "
-          f"{second['stats']['arsip/warc/bytes']} ({100 * ratio:.1f}%; request+revisit is ~1.1 KB a page)")
+    print(
+        f"\nevery page refetched: first crawl {first['stats']['arsip/warc/bytes']} WARC bytes, second "
+        f"{second['stats']['arsip/warc/bytes']} ({100 * ratio:.1f}%; request+revisit is ~1.1 KB a page)"
+    )
 
 
 def test_second_arsip_crawl_is_under_ten_percent(tmp_path):
@@ -70,13 +72,30 @@ def test_second_arsip_crawl_is_under_ten_percent(tmp_path):
     sizes = []
     for _ in range(2):
         before = set((tmp_path / "channel9" / "warcs").glob("*.warc.gz"))
-        result = subprocess.run([sys.executable, "-m", "crawler.cli", "crawl", str(SEED), "--data", str(tmp_path),
-                                 "--progress", "off"], capture_output=True, text=True, timeout=300, cwd=ROOT)
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "crawler.cli",
+                "crawl",
+                str(SEED),
+                "--data",
+                str(tmp_path),
+                "--progress",
+                "off",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=ROOT,
+        )
         assert result.returncode == 0, result.stderr[-3000:]
         new = set((tmp_path / "channel9" / "warcs").glob("*.warc.gz")) - before
         sizes.append(sum(p.stat().st_size for p in new))
-    print(f"\narsip crawl of the bundled site: first {sizes[0]} WARC bytes, second {sizes[1]} "
-          f"({100 * sizes[1] / sizes[0]:.1f}%)")
+    print(
+        f"\narsip crawl of the bundled site: first {sizes[0]} WARC bytes, second {sizes[1]} "
+        f"({100 * sizes[1] / sizes[0]:.1f}%)"
+    )
     assert sizes[1] < 0.10 * sizes[0]
     urls = {entry["url"].split("/", 3)[3] for entry in read_index(tmp_path / "channel9")}
     assert {"robots.txt", "sitemap.xml", "feed/"} <= urls  # archived like any page
@@ -88,11 +107,14 @@ def test_archiving_overhead_side_by_side(site, tmp_path):
     """Not a timed assertion: prints Scrapy's own elapsed time with capture on and off, alternated."""
     elapsed = {True: 0.0, False: 0.0}
     for n, enabled in enumerate((False, True, False, True)):
-        report = crawl(tmp_path / f"run{n}", [home(site)], settings={"ARSIP_WARC_ENABLED": enabled},
-                       timeout=300)
+        report = crawl(
+            tmp_path / f"run{n}", [home(site)], settings={"ARSIP_WARC_ENABLED": enabled}, timeout=300
+        )
         elapsed[enabled] += report["stats"]["elapsed_time_seconds"]
-    print(f"\narchiving overhead on the demo site (20 articles): capture on {elapsed[True]:.2f}s, "
-          f"off {elapsed[False]:.2f}s, ratio {elapsed[True] / elapsed[False]:.2f}")
+    print(
+        f"\narchiving overhead on the demo site (20 articles): capture on {elapsed[True]:.2f}s, "
+        f"off {elapsed[False]:.2f}s, ratio {elapsed[True] / elapsed[False]:.2f}"
+    )
 
 
 @needs_pywb
@@ -100,15 +122,29 @@ def test_pywb_replays_a_demo_article_byte_for_byte(site, two_crawls, tmp_path):
     import time
 
     coll = two_crawls[0]
-    article = next(e for e in read_index(coll) if e.get("mime") == "text/html" and e["status"] == "200"
-                   and e["url"].rstrip("/").count("/") == 3 and e["url"] != home(site))
+    article = next(
+        e
+        for e in read_index(coll)
+        if e.get("mime") == "text/html"
+        and e["status"] == "200"
+        and e["url"].rstrip("/").count("/") == 3
+        and e["url"] != home(site)
+    )
     manager = str(PYWB_BIN / "wb-manager")
     subprocess.run([manager, "init", "demo"], cwd=tmp_path, check=True, capture_output=True)
-    subprocess.run([manager, "add", "demo", *map(str, sorted((coll / "warcs").glob("*.warc.gz")))],
-                   cwd=tmp_path, check=True, capture_output=True)
+    subprocess.run(
+        [manager, "add", "demo", *map(str, sorted((coll / "warcs").glob("*.warc.gz")))],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+    )
     port = free_port()
-    proc = subprocess.Popen([str(PYWB_BIN / "wayback"), "-p", str(port), "-b", "127.0.0.1", "-t", "2"],
-                            cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [str(PYWB_BIN / "wayback"), "-p", str(port), "-b", "127.0.0.1", "-t", "2"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:  # until the server accepts connections

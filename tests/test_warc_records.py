@@ -9,7 +9,7 @@ from io import BytesIO
 from warcio.archiveiterator import ArchiveIterator
 from warcio.warcwriter import WARCWriter
 
-from archive.records import Exchange, RawHeaders, RecordFactory, reason_phrase, sha1_digest
+from archive.warc.records import Exchange, RawHeaders, RecordFactory, reason_phrase, sha1_digest
 
 WHEN = datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=UTC)
 
@@ -20,11 +20,21 @@ def pinned_factory() -> RecordFactory:
 
 
 def exchange(**changes) -> Exchange:
-    values = dict(url="http://example.com/a/b?x=1&y=2", status=200, date=WHEN, ip_address="10.0.0.1",
-                  response_headers=[(b"Content-Type", b"text/html"), (b"Set-Cookie", b"a=1"),
-                                    (b"Set-Cookie", b"b=2"), (b"X-Odd", b"caf\xe9"),
-                                    (b"Content-Length", b"5")],
-                  body=b"hello", request_headers=[(b"User-Agent", b"arsip-test")])
+    values = dict(
+        url="http://example.com/a/b?x=1&y=2",
+        status=200,
+        date=WHEN,
+        ip_address="10.0.0.1",
+        response_headers=[
+            (b"Content-Type", b"text/html"),
+            (b"Set-Cookie", b"a=1"),
+            (b"Set-Cookie", b"b=2"),
+            (b"X-Odd", b"caf\xe9"),
+            (b"Content-Length", b"5"),
+        ],
+        body=b"hello",
+        request_headers=[(b"User-Agent", b"arsip-test")],
+    )
     values.update(changes)
     return Exchange(**values)
 
@@ -42,8 +52,10 @@ def test_response_and_request_exact_text():
     response = factory.response(ex)
     request = factory.request(ex, response.rec_headers.get_header("WARC-Record-ID"))
     data = write(response, request)
-    http = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n"
-            b"X-Odd: caf\xe9\r\nContent-Length: 5\r\n\r\nhello")
+    http = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n"
+        b"X-Odd: caf\xe9\r\nContent-Length: 5\r\n\r\nhello"
+    )
     expected_response = (
         b"WARC/1.1\r\n"
         b"WARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-000000000001>\r\n"
@@ -54,10 +66,11 @@ def test_response_and_request_exact_text():
         b"WARC-Target-URI: http://example.com/a/b?x=1&y=2\r\n"
         b"WARC-Block-Digest: " + sha1_digest(http).encode() + b"\r\n"
         b"Content-Type: application/http; msgtype=response\r\n"
-        b"Content-Length: " + str(len(http)).encode() + b"\r\n\r\n" + http + b"\r\n\r\n")
+        b"Content-Length: " + str(len(http)).encode() + b"\r\n\r\n" + http + b"\r\n\r\n"
+    )
     assert data.startswith(expected_response)
-    request_http = (b"GET /a/b?x=1&y=2 HTTP/1.1\r\nHost: example.com\r\nUser-Agent: arsip-test\r\n\r\n")
-    assert data[len(expected_response):].endswith(request_http + b"\r\n\r\n")
+    request_http = b"GET /a/b?x=1&y=2 HTTP/1.1\r\nHost: example.com\r\nUser-Agent: arsip-test\r\n\r\n"
+    assert data[len(expected_response) :].endswith(request_http + b"\r\n\r\n")
     assert b"WARC-Concurrent-To: <urn:uuid:00000000-0000-0000-0000-000000000001>\r\n" in data
 
 
@@ -96,16 +109,19 @@ def test_post_request_keeps_body_and_length():
 
 def test_revisit_and_conversion_records():
     factory, ex = pinned_factory(), exchange()
-    revisit = factory.revisit(ex, sha1_digest(b"hello"), "http://example.com/first", "2024-01-01T00:00:00Z",
-                              "<urn:uuid:orig>")
+    revisit = factory.revisit(
+        ex, sha1_digest(b"hello"), "http://example.com/first", "2024-01-01T00:00:00Z", "<urn:uuid:orig>"
+    )
     conversion = factory.conversion("<urn:uuid:resp>", ex.url, "Judul\nTeks berita – “kutipan”\n")
     records, texts = [], []
     for record in ArchiveIterator(BytesIO(write(revisit, conversion))):
         records.append(record)
         texts.append(record.content_stream().read().decode("utf-8"))
     headers = records[0].rec_headers
-    assert headers.get_header("WARC-Profile") == \
-        "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+    assert (
+        headers.get_header("WARC-Profile")
+        == "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+    )
     assert headers.get_header("WARC-Refers-To-Target-URI") == "http://example.com/first"
     assert headers.get_header("WARC-Refers-To-Date") == "2024-01-01T00:00:00Z"
     assert records[0].http_headers.get_statuscode() == "200"

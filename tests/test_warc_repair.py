@@ -11,18 +11,18 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.check import check_file, collection_index
-from archive.records import Exchange
-from archive.repair import repair_open_file
-from archive.session import ArchiveSession
-from archive.writer import OPEN_SUFFIX, RotatingWarcWriter
+from archive.warc.check import check_file, collection_index
+from archive.warc.records import Exchange
+from archive.warc.repair import repair_open_file
+from archive.warc.session import ArchiveSession
+from archive.warc.writer import OPEN_SUFFIX, RotatingWarcWriter
 
 ROOT = Path(__file__).resolve().parents[1]
 CHILD = textwrap.dedent("""
     import os, sys
     sys.path.insert(0, sys.argv[2])
-    from archive.records import Exchange
-    from archive.session import ArchiveSession
+    from archive.warc.records import Exchange
+    from archive.warc.session import ArchiveSession
     session = ArchiveSession(sys.argv[1], "kill", {"seed": "kill"})
     session.open()
     n = 0
@@ -39,14 +39,20 @@ def ids_in(warcs: list[Path], kind: str) -> list[str]:
     ids = []
     for warc in warcs:
         with open(warc, "rb") as fh:
-            ids += [r.rec_headers.get_header("WARC-Record-ID") for r in ArchiveIterator(fh) if r.rec_type == kind]
+            ids += [
+                r.rec_headers.get_header("WARC-Record-ID") for r in ArchiveIterator(fh) if r.rec_type == kind
+            ]
     return ids
 
 
 def test_sigkill_mid_write_then_run_again(tmp_path):
     coll = tmp_path / "coll"
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(coll), str(ROOT)], stdout=subprocess.PIPE,
-                             text=True, start_new_session=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(coll), str(ROOT)],
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     reported = [child.stdout.readline().strip() for _ in range(5)]
     os.kill(child.pid, signal.SIGKILL)
     child.wait()

@@ -9,19 +9,22 @@ from datetime import UTC, datetime, timedelta
 
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.dedup import DigestStore
-from archive.index import build_index, cdxj_line, index_warc, merge_into, read_index
-from archive.records import Exchange
-from archive.session import ArchiveSession
-from archive.writer import OPEN_SUFFIX, RotatingWarcWriter
+from archive.index.build import build_index, cdxj_line, index_warc, merge_into, read_index
+from archive.warc.dedup import DigestStore
+from archive.warc.records import Exchange
+from archive.warc.session import ArchiveSession
+from archive.warc.writer import OPEN_SUFFIX, RotatingWarcWriter
 
 NAME_RE = re.compile(r"^p-\d{17}-\d{5}-[\w.-]+\.warc\.gz$")
 
 
 def exchange(n: int, body: bytes | None = None, status: int = 200, **extra) -> Exchange:
     body = body if body is not None else f"<html>page {n} ".encode() + bytes(range(256)) * 8
-    values = {"response_headers": [(b"Content-Type", b"text/html; charset=utf-8")],
-              "request_headers": [(b"User-Agent", b"t")], **extra}
+    values = {
+        "response_headers": [(b"Content-Type", b"text/html; charset=utf-8")],
+        "request_headers": [(b"User-Agent", b"t")],
+        **extra,
+    }
     return Exchange(url=f"http://example.com/p/{n}?q={n}", status=status, body=body, **values)
 
 
@@ -68,7 +71,9 @@ def test_session_revisits_conditional_headers_and_index(tmp_path):
     coll = tmp_path / "coll"
     session = ArchiveSession(coll, "p", {"seed": "s"})
     session.open()
-    first = session.capture(exchange(1, response_headers=[(b"Content-Type", b"text/html"), (b"ETag", b'"v1"')]))
+    first = session.capture(
+        exchange(1, response_headers=[(b"Content-Type", b"text/html"), (b"ETag", b'"v1"')])
+    )
     assert not first["revisit"]
     session.close()
     session = ArchiveSession(coll, "p", {"seed": "s"})
@@ -105,8 +110,11 @@ def test_merge_is_sorted_and_never_duplicates(tmp_path):
     lines = ['b 2 {"filename": "f1"}\n', 'a 1 {"filename": "f1"}\n']
     merge_into(index, lines)
     merge_into(index, lines + ['c 3 {"filename": "f2"}\n'])
-    assert index.read_text().splitlines() == ['a 1 {"filename": "f1"}', 'b 2 {"filename": "f1"}',
-                                              'c 3 {"filename": "f2"}']
+    assert index.read_text().splitlines() == [
+        'a 1 {"filename": "f1"}',
+        'b 2 {"filename": "f1"}',
+        'c 3 {"filename": "f2"}',
+    ]
     merge_into(index, [], drop_files={"f1"})
     assert index.read_text() == 'c 3 {"filename": "f2"}\n'
 
@@ -121,7 +129,7 @@ def test_cdxj_line_skips_unindexed_types(tmp_path):
 # Run in a child: RLIMIT_FSIZE makes writes past the limit fail with EFBIG (Python ignores SIGXFSZ).
 _PAIR_FAILS = """
 import random, resource, sys
-from archive.writer import RotatingWarcWriter
+from archive.warc.writer import RotatingWarcWriter
 from tests.test_warc_writer import exchange
 writer = RotatingWarcWriter(sys.argv[1], "p", {}, max_size=10**9)
 pairs = 0
@@ -148,8 +156,13 @@ def test_a_failed_write_leaves_whole_pairs_only_and_stops_writing(tmp_path):
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
-    done = subprocess.run([sys.executable, "-c", _PAIR_FAILS, str(tmp_path), "40000"], cwd=root,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", _PAIR_FAILS, str(tmp_path), "40000"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     pairs, errno_, refused = done.stdout.split()
     assert int(pairs) > 0 and int(errno_) == 27 and refused == "refused"  # EFBIG, then no more writes
@@ -172,14 +185,15 @@ def test_a_closed_file_the_index_misses_is_indexed_by_the_next_session(tmp_path)
     session.open()
     session.close()
     (warc,) = (coll / "warcs").glob("*.warc.gz")
-    assert list(read_index(coll)) and [line for line in index_warc(warc)] == \
-        (coll / "indexes" / "index.cdxj").read_text().splitlines(keepends=True)
+    assert list(read_index(coll)) and [line for line in index_warc(warc)] == (
+        coll / "indexes" / "index.cdxj"
+    ).read_text().splitlines(keepends=True)
 
 
 def test_index_lines_wait_in_sorted_runs_and_merge_equal_to_cdxj_indexer(tmp_path, monkeypatch):
-    import archive.session
+    import archive.warc.session
 
-    monkeypatch.setattr(archive.session, "SPILL_LINES", 4)
+    monkeypatch.setattr(archive.warc.session, "SPILL_LINES", 4)
     coll = tmp_path / "coll"
     session = ArchiveSession(coll, "p", {})
     session.open()

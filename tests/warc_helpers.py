@@ -17,10 +17,11 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-PAGE = ("<html><head><title>{t}</title></head><body><h1>{t}</h1>"
-        "<p>Isi berita {t} — teks panjang untuk arsip.</p>{text}{links}</body></html>")
-WORDS = ("pemerintah kota jakarta warga presiden menteri ekonomi harga pasar sekolah banjir jalan "
-         "polisi hukum pemilu partai rakyat daerah nasional internasional olahraga budaya").split()
+PAGE = (
+    "<html><head><title>{t}</title></head><body><h1>{t}</h1>"
+    "<p>Isi berita {t} — teks panjang untuk arsip.</p>{text}{links}</body></html>"
+)
+WORDS = ["pemerintah", "kota", "jakarta", "warga", "presiden", "menteri", "ekonomi", "harga", "pasar", "sekolah", "banjir", "jalan", "polisi", "hukum", "pemilu", "partai", "rakyat", "daerah", "nasional", "internasional", "olahraga", "budaya"]
 LINKS = ["/gzip", "/chunked", "/cookies", "/redirect", "/missing", "/error", "/etag", "/plain?x=1&y=2"]
 ETAG = '"v1-etag"'
 LAST_MODIFIED = "Mon, 01 Jan 2024 00:00:00 GMT"
@@ -43,8 +44,12 @@ class Handler(BaseHTTPRequestHandler):
     def _send(self, status: int, headers: list[tuple[str, bytes | str]], body: bytes, chunked: bool = False):
         self.send_response(status)
         for name, value in headers:
-            self._headers_buffer.append(name.encode("latin-1") + b": " +
-                                        (value if isinstance(value, bytes) else value.encode("latin-1")) + b"\r\n")
+            self._headers_buffer.append(
+                name.encode("latin-1")
+                + b": "
+                + (value if isinstance(value, bytes) else value.encode("latin-1"))
+                + b"\r\n"
+            )
         if chunked:
             self.send_header("Transfer-Encoding", "chunked")
         else:
@@ -54,7 +59,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         if chunked:
             for start in range(0, len(body), 700):
-                part = body[start:start + 700]
+                part = body[start : start + 700]
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
             self.wfile.write(b"0\r\n\r\n")
         else:
@@ -68,11 +73,19 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/gzip":
             self._send(200, html + [("Content-Encoding", "gzip")], gzip.compress(page("gzip"), mtime=0))
         elif path == "/chunked":
-            self._send(200, html + [("Content-Encoding", "gzip")], gzip.compress(page("chunked"), mtime=0),
-                       chunked=True)
+            self._send(
+                200,
+                html + [("Content-Encoding", "gzip")],
+                gzip.compress(page("chunked"), mtime=0),
+                chunked=True,
+            )
         elif path == "/cookies":
-            self._send(200, html + [("Set-Cookie", "a=1; Path=/"), ("Set-Cookie", "b=2; Path=/"),
-                                    ("X-Odd", b"caf\xe9 \xff")], page("cookies"))
+            self._send(
+                200,
+                html
+                + [("Set-Cookie", "a=1; Path=/"), ("Set-Cookie", "b=2; Path=/"), ("X-Odd", b"caf\xe9 \xff")],
+                page("cookies"),
+            )
         elif path == "/redirect":
             self._send(301, [("Location", "/gzip"), ("Content-Type", "text/html")], b"moved")
         elif path == "/missing":
@@ -109,8 +122,15 @@ class RawSite:
         self.server.server_close()
 
 
-def crawl(coll_dir: Path, urls: list[str], conditional: str = "", convert: bool = False,
-          follow: bool = True, settings: dict | None = None, timeout: float = 120) -> dict:
+def crawl(
+    coll_dir: Path,
+    urls: list[str],
+    conditional: str = "",
+    convert: bool = False,
+    follow: bool = True,
+    settings: dict | None = None,
+    timeout: float = 120,
+) -> dict:
     """Crawl ``urls`` (and the links they lead to, on the same host) with capture on; returns the report.
 
     Links whose path matches the regex ``conditional`` (articles) are fetched conditionally; hubs never
@@ -118,10 +138,18 @@ def crawl(coll_dir: Path, urls: list[str], conditional: str = "", convert: bool 
     """
     report = Path(coll_dir).parent / f"report-{Path(coll_dir).name}.json"
     report.parent.mkdir(parents=True, exist_ok=True)
-    job = {"coll": str(coll_dir), "urls": urls, "conditional": conditional, "convert": convert,
-           "follow": follow, "settings": settings or {}, "report": str(report)}
-    proc = subprocess.run([sys.executable, __file__, json.dumps(job)], capture_output=True, text=True,
-                          timeout=timeout)
+    job = {
+        "coll": str(coll_dir),
+        "urls": urls,
+        "conditional": conditional,
+        "convert": convert,
+        "follow": follow,
+        "settings": settings or {},
+        "report": str(report),
+    }
+    proc = subprocess.run(
+        [sys.executable, __file__, json.dumps(job)], capture_output=True, text=True, timeout=timeout
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(report.read_text())
 
@@ -130,13 +158,13 @@ def _run_crawl(job: dict) -> None:
     import scrapy
     from scrapy.crawler import CrawlerProcess
 
-    from crawler.capture import capture_settings
+    from crawler.middlewares.capture import capture_settings
 
     captures: list[dict] = []
     origin = "/".join(job["urls"][0].split("/")[:3]) + "/"
 
     def conditional(url: str) -> bool:
-        return bool(job["conditional"]) and bool(re.search(job["conditional"], "/" + url[len(origin):]))
+        return bool(job["conditional"]) and bool(re.search(job["conditional"], "/" + url[len(origin) :]))
 
     class Tiny(scrapy.Spider):
         name = "tiny"
@@ -151,18 +179,26 @@ def _run_crawl(job: dict) -> None:
             if job["convert"] and b"html" in response.headers.get("Content-Type", b""):
                 text = " ".join(response.css("p::text").getall())
                 captures[-1]["conversion"] = self.crawler.arsip_archive.write_conversion(
-                    capture["record_id"], response.url, text)
+                    capture["record_id"], response.url, text
+                )
             if job["follow"] and b"html" in response.headers.get("Content-Type", b""):
                 for href in response.css("a::attr(href)").getall():
                     url = response.urljoin(href)
                     if url.startswith(origin):  # stay on the site under test
                         yield scrapy.Request(url, meta={"arsip_conditional": conditional(url)})
 
-    settings = {"LOG_LEVEL": "WARNING", "TELNETCONSOLE_ENABLED": False, "REMOTE_CONTROL_ENABLED": False,
-                "HTTPERROR_ALLOW_ALL": True, "RETRY_ENABLED": False, "ROBOTSTXT_OBEY": False,
-                "COOKIES_ENABLED": True, "CONCURRENT_REQUESTS": 8,
-                **capture_settings(Path(job["coll"]), "test", {"operator": "tests", "seed": "tiny"}),
-                **job["settings"]}
+    settings = {
+        "LOG_LEVEL": "WARNING",
+        "TELNETCONSOLE_ENABLED": False,
+        "REMOTE_CONTROL_ENABLED": False,
+        "HTTPERROR_ALLOW_ALL": True,
+        "RETRY_ENABLED": False,
+        "ROBOTSTXT_OBEY": False,
+        "COOKIES_ENABLED": True,
+        "CONCURRENT_REQUESTS": 8,
+        **capture_settings(Path(job["coll"]), "test", {"operator": "tests", "seed": "tiny"}),
+        **job["settings"],
+    }
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(Tiny)
     process.crawl(crawler)

@@ -9,8 +9,13 @@ from archive.errors import WarcError
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                        help="WARC files or directories holding them (default: the data directory)")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="WARC files or directories holding them (default: the data directory)",
+    )
     parser.add_argument("--data", type=Path, default=Path("data"), help="data directory (default ./data)")
     parser.add_argument("--no-index", action="store_true", help="skip the 'every response indexed' rule")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only files with problems")
@@ -18,7 +23,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Check every file, print one line per file and one per problem; 1 if any problem."""
-    from archive.check import check_file, collection_index, warc_files
+    from archive.warc.check import check_file, collection_index, warc_files
 
     paths = args.paths or [args.data]
     missing = [str(p) for p in paths if not p.exists()]

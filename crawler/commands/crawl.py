@@ -21,24 +21,44 @@ def configure(parser: argparse.ArgumentParser):
     add_common(parser)
     parser.add_argument("--crawl-id", metavar="ID", help="name of this crawl (default: a timestamp)")
     parser.add_argument("--full", action="store_true", help="refetch every article, even unchanged ones")
-    parser.add_argument("--since", metavar="DATE", type=parse_since,
-                        help="skip articles whose sitemap/feed date is before DATE (YYYY-MM-DD)")
+    parser.add_argument(
+        "--since",
+        metavar="DATE",
+        type=parse_since,
+        help="skip articles whose sitemap/feed date is before DATE (YYYY-MM-DD)",
+    )
     parser.add_argument("--max-articles", metavar="N", type=_positive_int, help="fetch at most N articles")
-    parser.add_argument("--delay", metavar="S", type=_non_negative, help="seconds between requests to the site")
-    parser.add_argument("--concurrency", metavar="N", type=_positive_int, help="parallel requests to the site")
-    parser.add_argument("--allow-private-networks", action="store_true",
-                        help="permit loopback, private and link-local targets")
+    parser.add_argument(
+        "--delay", metavar="S", type=_non_negative, help="seconds between requests to the site"
+    )
+    parser.add_argument(
+        "--concurrency", metavar="N", type=_positive_int, help="parallel requests to the site"
+    )
+    parser.add_argument(
+        "--allow-private-networks",
+        action="store_true",
+        help="permit loopback, private and link-local targets",
+    )
     parser.add_argument("--no-warc", dest="warc", action="store_false", help="do not write WARC files")
-    parser.add_argument("--extract-processes", metavar="N", type=_non_negative_int,
-                        help="worker processes extracting article text (default: one per spare core, "
-                             "at least 1; 0: a thread of the crawl process)")
+    parser.add_argument(
+        "--extract-processes",
+        metavar="N",
+        type=_non_negative_int,
+        help="worker processes extracting article text (default: one per spare core, "
+        "at least 1; 0: a thread of the crawl process)",
+    )
 
 
 def add_common(parser: argparse.ArgumentParser):
-    parser.add_argument("--data", metavar="DIR", type=Path, default=Path("data"),
-                        help="data directory (default: ./data)")
-    parser.add_argument("--progress", choices=("auto", "tty", "log", "off"), default="auto",
-                        help="progress display (default: a line on a terminal, log lines otherwise)")
+    parser.add_argument(
+        "--data", metavar="DIR", type=Path, default=Path("data"), help="data directory (default: ./data)"
+    )
+    parser.add_argument(
+        "--progress",
+        choices=("auto", "tty", "log", "off"),
+        default="auto",
+        help="progress display (default: a line on a terminal, log lines otherwise)",
+    )
 
 
 def parse_since(text: str) -> datetime:
@@ -54,6 +74,7 @@ def parse_since(text: str) -> datetime:
 
 def _at_least(kind, low):
     """An argparse type: ``kind(text)``, refused below ``low`` (bad text is argparse's "invalid")."""
+
     def parse(text: str):
         value = kind(text)
         if value < low:
@@ -106,14 +127,23 @@ def _start(start_site, config, port: int):
 
 
 def run(args) -> int:
-    from crawler.report import format_summary
+    from crawler.extensions.report import format_summary
     from crawler.runner import run_crawl
     from crawler.settings import CrawlOptions
 
-    opts = CrawlOptions(data_dir=args.data, crawl_id=args.crawl_id, full=args.full, since=args.since,
-                        max_articles=args.max_articles, delay=args.delay, concurrency=args.concurrency,
-                        allow_private_networks=args.allow_private_networks, warc=args.warc,
-                        progress=args.progress, extract_processes=args.extract_processes)
+    opts = CrawlOptions(
+        data_dir=args.data,
+        crawl_id=args.crawl_id,
+        full=args.full,
+        since=args.since,
+        max_articles=args.max_articles,
+        delay=args.delay,
+        concurrency=args.concurrency,
+        allow_private_networks=args.allow_private_networks,
+        warc=args.warc,
+        progress=args.progress,
+        extract_processes=args.extract_processes,
+    )
     with live_seed(resolve_seed(args.target)) as seed:
         result = run_crawl(seed, opts)
     print(format_summary(result.report, result.collection_dir))

@@ -18,8 +18,13 @@ SEED_NAME = "channel9.toml"
 
 def configure(parser: argparse.ArgumentParser):
     add_common(parser)
-    parser.add_argument("--articles", metavar="N", type=int, default=None,
-                        help="articles on the demo site (default: the seed's, 60)")
+    parser.add_argument(
+        "--articles",
+        metavar="N",
+        type=int,
+        default=None,
+        help="articles on the demo site (default: the seed's, 60)",
+    )
 
 
 def find_seed() -> Path:
@@ -44,7 +49,9 @@ def run(args) -> int:
             raise CrawlError("--articles: the demo site needs at least 3 articles")
         seed = replace(seed, bundled_site=replace(seed.bundled_site, articles=args.articles))
     with live_seed(seed) as live:
-        print(f"demo site: {live.start_urls[0]} ({seed.bundled_site.articles} articles), crawling into {args.data}")
+        print(
+            f"demo site: {live.start_urls[0]} ({seed.bundled_site.articles} articles), crawling into {args.data}"
+        )
         result = run_crawl(live, CrawlOptions(data_dir=args.data, progress=args.progress))
     print(summary(result.report, result.collection_dir))
     return result.exit_code

@@ -14,12 +14,18 @@ FORMATS = ("text", "jsonl", "csv", "wacz")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("warcs", nargs="*", metavar="WARC", help="WARC files or folders (instead of a collection)")
+    parser.add_argument(
+        "warcs", nargs="*", metavar="WARC", help="WARC files or folders (instead of a collection)"
+    )
     parser.add_argument("--data", default="./data", help="data directory (default: ./data)")
     parser.add_argument("--collection", "-c", help="export this collection of the data directory")
     parser.add_argument("--out", required=True, help="output folder (text files, articles.jsonl, ...)")
-    parser.add_argument("--format", default="text", choices=FORMATS,
-                        help="text (default) and jsonl: text files + articles.jsonl; csv or wacz: those too")
+    parser.add_argument(
+        "--format",
+        default="text",
+        choices=FORMATS,
+        help="text (default) and jsonl: text files + articles.jsonl; csv or wacz: those too",
+    )
     parser.add_argument("--since", help="published (else captured) on or after this ISO date")
     parser.add_argument("--until", help="published (else captured) on or before this ISO date")
     parser.add_argument("--category", help="only this category (as the site names it)")
@@ -33,7 +39,7 @@ def _sources(args) -> tuple[list[Path], Path | None]:
     if args.warcs and args.collection:
         raise ArsipError("give a --collection or WARC files, not both")
     if args.collection:
-        from archive.collection import Collection
+        from archive.replay.collection import Collection
 
         coll = Collection(args.data, args.collection)
         paths = sorted((coll.dir / "warcs").glob("*.warc.gz")) + sorted((coll.dir / "warcs").glob("*.warc"))
@@ -62,22 +68,35 @@ def _seed(args):
 
 
 def run(args: argparse.Namespace) -> int:
-    from archive.export import ExportOptions, run_export
+    from archive.export.articles import ExportOptions, run_export
 
     if args.jobs < 1:
         raise ArsipError("--jobs must be 1 or more")
     paths, catalog = _sources(args)
     seed = _seed(args)
-    opts = ExportOptions(out=Path(args.out), fmt=args.format, since=args.since, until=args.until,
-                         category=args.category, url_prefix=args.url_prefix, jobs=args.jobs,
-                         hints=seed.hints if seed else None, article_pattern=seed.article_pattern if seed else None,
-                         catalog=catalog, progress=sys.stderr.isatty(), wacz_name=args.collection or "export")
+    opts = ExportOptions(
+        out=Path(args.out),
+        fmt=args.format,
+        since=args.since,
+        until=args.until,
+        category=args.category,
+        url_prefix=args.url_prefix,
+        jobs=args.jobs,
+        hints=seed.hints if seed else None,
+        article_pattern=seed.article_pattern if seed else None,
+        catalog=catalog,
+        progress=sys.stderr.isatty(),
+        wacz_name=args.collection or "export",
+    )
     report = run_export(paths, opts)
     for error in report.errors:
         print(f"arsip export: warning: {error}", file=sys.stderr)
-    print(f"arsip export: {report.articles} articles from {report.captures} pages in {len(paths)} WARC file(s): "
-          f"{report.new} new, {report.changed} changed, {report.unchanged} unchanged "
-          f"({report.pages_per_second:.1f} pages/s) -> {opts.out}", flush=True)
+    print(
+        f"arsip export: {report.articles} articles from {report.captures} pages in {len(paths)} WARC file(s): "
+        f"{report.new} new, {report.changed} changed, {report.unchanged} unchanged "
+        f"({report.pages_per_second:.1f} pages/s) -> {opts.out}",
+        flush=True,
+    )
     for output in report.outputs:
         print(f"  {output}")
     return 1 if report.errors else 0

@@ -18,7 +18,7 @@ def run(args: argparse.Namespace) -> int:
 
     ``.open`` files are left alone: a crawl may be writing them (the next crawl repairs them).
     """
-    from archive.index import build_index
+    from archive.index.build import build_index
 
     if args.collection:
         collections = [args.data / args.collection]

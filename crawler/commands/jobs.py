@@ -35,11 +35,17 @@ def run_jobs(args) -> int:
 
 def _as_dict(info) -> dict:
     last = info.last
-    return {"seed": info.seed, "schedule": info.schedule, "paused": info.paused,
-            "next_run": info.next_run.isoformat() if info.next_run else None,
-            "last_outcome": last.outcome if last else None, "last_crawl_id": last.crawl_id if last else None,
-            "last_started": last.started if last else None, "failures_in_a_row": info.failures,
-            "failing": info.failing}
+    return {
+        "seed": info.seed,
+        "schedule": info.schedule,
+        "paused": info.paused,
+        "next_run": info.next_run.isoformat() if info.next_run else None,
+        "last_outcome": last.outcome if last else None,
+        "last_crawl_id": last.crawl_id if last else None,
+        "last_started": last.started if last else None,
+        "failures_in_a_row": info.failures,
+        "failing": info.failing,
+    }
 
 
 def _next(info) -> str:

@@ -26,8 +26,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", default="./data", help="data directory (default: ./data)")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8080, help="port (default: 8080; 0 picks a free one)")
-    parser.add_argument("--workers", type=int, default=None, metavar="N",
-                        help="server processes (default: one per core, at most 8)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="server processes (default: one per core, at most 8)",
+    )
 
 
 def default_workers() -> int:
@@ -53,7 +58,7 @@ async def serve(data: Path, sock: socket.socket, access_log: bool, announce: str
     """Serve on ``sock`` until cancelled; ``announce`` is printed once the app is up."""
     from aiohttp import web
 
-    from archive.replay import make_app
+    from archive.replay.server import make_app
 
     runner = web.AppRunner(make_app(data), access_log=log if access_log else None)
     await runner.setup()
@@ -76,8 +81,10 @@ def run(args: argparse.Namespace) -> int:
     sock = listen(args.host, args.port)
     host, port = sock.getsockname()[:2]
     children = [pid for pid in (_fork_worker(data, sock, args) for _ in range(workers - 1)) if pid]
-    announce = (f"arsip replay: serving {data.resolve()} at http://{host}:{port}/ "
-                f"({workers} worker process{'es' if workers > 1 else ''}; Ctrl-C stops)")
+    announce = (
+        f"arsip replay: serving {data.resolve()} at http://{host}:{port}/ "
+        f"({workers} worker process{'es' if workers > 1 else ''}; Ctrl-C stops)"
+    )
     signal.signal(signal.SIGTERM, _raise_interrupt)  # stop like Ctrl-C: clean up, then the workers
     try:
         asyncio.run(serve(data, sock, getattr(args, "verbose", False), announce))

@@ -8,13 +8,23 @@ from archive.errors import ArsipError
 
 
 def configure(parser) -> None:
-    parser.add_argument("--data", default="data", metavar="DIR",
-                        help="data directory: collections and scheduler.sqlite (default: ./data)")
-    parser.add_argument("--seeds", default="seeds", metavar="DIR",
-                        help="directory of seed files, *.toml (default: ./seeds)")
-    parser.add_argument("--stop-timeout", type=float, default=60.0, metavar="SECONDS",
-                        help="on SIGTERM, how long running crawls get to close their WARCs before "
-                             "they are killed (default: 60)")
+    parser.add_argument(
+        "--data",
+        default="data",
+        metavar="DIR",
+        help="data directory: collections and scheduler.sqlite (default: ./data)",
+    )
+    parser.add_argument(
+        "--seeds", default="seeds", metavar="DIR", help="directory of seed files, *.toml (default: ./seeds)"
+    )
+    parser.add_argument(
+        "--stop-timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="on SIGTERM, how long running crawls get to close their WARCs before "
+        "they are killed (default: 60)",
+    )
 
 
 def run(args) -> int:

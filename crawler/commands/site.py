@@ -16,12 +16,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
     serve = actions.add_parser("serve", help="serve the site on loopback until SIGINT/SIGTERM")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default %(default)s)")
     serve.add_argument("--port", type=int, default=0, help="port (default: a free one)")
-    serve.add_argument("--faults", default="", metavar="SPEC",
-                       help="random faults, e.g. 503=0.1,500=0.02,slow=0.05:2.0,drop=0.02")
+    serve.add_argument(
+        "--faults",
+        default="",
+        metavar="SPEC",
+        help="random faults, e.g. 503=0.1,500=0.02,slow=0.05:2.0,drop=0.02",
+    )
     render = actions.add_parser("render", help="write every page to a folder for a static server")
     render.add_argument("--out", required=True, help="folder to write into")
-    render.add_argument("--base-url", default="http://127.0.0.1:8000/",
-                        help="absolute URL the pages link to (default %(default)s)")
+    render.add_argument(
+        "--base-url",
+        default="http://127.0.0.1:8000/",
+        help="absolute URL the pages link to (default %(default)s)",
+    )
     for sub in (serve, render):
         sub.add_argument("--articles", type=int, default=60, help="number of articles (default %(default)s)")
         sub.add_argument("--seed", type=int, default=9, help="content seed (default %(default)s)")
@@ -33,8 +40,13 @@ def _config(args, faults=None):
     from crawler.demosite import Faults, SiteConfig
 
     try:
-        return SiteConfig(articles=args.articles, seed=args.seed, added=args.added, changed=args.changed,
-                          faults=Faults.parse(faults) if faults else Faults())
+        return SiteConfig(
+            articles=args.articles,
+            seed=args.seed,
+            added=args.added,
+            changed=args.changed,
+            faults=Faults.parse(faults) if faults else Faults(),
+        )
     except ValueError as exc:
         raise SiteError(str(exc)) from None
 

@@ -33,8 +33,10 @@ body { margin: 0; font: 16px/1.6 "Source Sans Pro", Arial, sans-serif; color: va
 
 UPLOAD_RE = re.compile(r"^/wp-content/uploads/(\d{4})/(\d{2})/([a-z0-9-]+?)(?:-(\d+)x(\d+))?\.jpg$")
 THEME_IMAGES = {"/wp-content/themes/c9/images/pattern.jpg": (64, 8)}
-SITE_IMAGES = {"/wp-content/uploads/2021/03/logo-channel9.jpg": (220, 60),
-               "/wp-content/uploads/2021/03/cropped-c9-icon-32x32.jpg": (32, 32)}
+SITE_IMAGES = {
+    "/wp-content/uploads/2021/03/logo-channel9.jpg": (220, 60),
+    "/wp-content/uploads/2021/03/cropped-c9-icon-32x32.jpg": (32, 32),
+}
 
 
 def jpeg(width: int, height: int, label: str) -> bytes:
@@ -47,18 +49,20 @@ def jpeg(width: int, height: int, label: str) -> bytes:
     bits = 2 * blocks
     scan = bytes(bits // 8) + (bytes([0xFF >> (bits % 8)]) if bits % 8 else b"")
     comment = label.encode("ascii", "replace")[:200]
-    return b"".join((
-        b"\xff\xd8",
-        _segment(0xE0, b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"),
-        _segment(0xFE, comment),
-        _segment(0xDB, b"\x00" + bytes([1] * 64)),
-        _segment(0xC0, struct.pack(">BHHB", 8, height, width, 1) + b"\x01\x11\x00"),
-        _segment(0xC4, b"\x00" + bytes([1] + [0] * 15) + b"\x00"),
-        _segment(0xC4, b"\x10" + bytes([1] + [0] * 15) + b"\x00"),
-        _segment(0xDA, b"\x01\x01\x00\x00\x3f\x00"),
-        scan,
-        b"\xff\xd9",
-    ))
+    return b"".join(
+        (
+            b"\xff\xd8",
+            _segment(0xE0, b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"),
+            _segment(0xFE, comment),
+            _segment(0xDB, b"\x00" + bytes([1] * 64)),
+            _segment(0xC0, struct.pack(">BHHB", 8, height, width, 1) + b"\x01\x11\x00"),
+            _segment(0xC4, b"\x00" + bytes([1] + [0] * 15) + b"\x00"),
+            _segment(0xC4, b"\x10" + bytes([1] + [0] * 15) + b"\x00"),
+            _segment(0xDA, b"\x01\x01\x00\x00\x3f\x00"),
+            scan,
+            b"\xff\xd9",
+        )
+    )
 
 
 def _segment(marker: int, payload: bytes) -> bytes:

@@ -15,8 +15,15 @@ SITE_NAME = "Channel9.id"
 TAGLINE = "Berita Terkini, Nasional, Internasional, Ekonomi, Olahraga dan Teknologi"
 THEME = "/wp-content/themes/c9"
 VERSION = "2.4.1"
-ENTITIES = {"–": "&#8211;", "—": "&#8212;", "“": "&#8220;", "”": "&#8221;", "‘": "&#8216;", "’": "&#8217;",
-            "\u00a0": "&nbsp;"}
+ENTITIES = {
+    "–": "&#8211;",
+    "—": "&#8212;",
+    "“": "&#8220;",
+    "”": "&#8221;",
+    "‘": "&#8216;",
+    "’": "&#8217;",
+    "\u00a0": "&nbsp;",
+}
 TEXTURIZE = str.maketrans(ENTITIES)
 
 
@@ -27,8 +34,10 @@ def esc(text: str) -> str:
 
 def wib(moment: datetime) -> str:
     """Indonesian display date, e.g. ``Kamis, 14 September 2023 10:21 WIB``."""
-    return (f"{lx.DAYS[moment.weekday()]}, {moment.day} {lx.MONTHS[moment.month - 1]} {moment.year} "
-            f"{moment:%H:%M} WIB")
+    return (
+        f"{lx.DAYS[moment.weekday()]}, {moment.day} {lx.MONTHS[moment.month - 1]} {moment.year} "
+        f"{moment:%H:%M} WIB"
+    )
 
 
 def head(base: str, title: str, description: str, canonical: str, extra: str = "") -> str:
@@ -57,8 +66,10 @@ def masthead(base: str, categories: list[str], current: str | None = None) -> st
     items = [f'<li class="menu-item menu-item-home"><a href="{base}/">Beranda</a></li>']
     for name in categories:
         active = " current-menu-item" if name == current else ""
-        items.append(f'<li class="menu-item menu-item-type-taxonomy{active}">'
-                     f'<a href="{base}/category/{_slug(name)}/">{esc(name)}</a></li>')
+        items.append(
+            f'<li class="menu-item menu-item-type-taxonomy{active}">'
+            f'<a href="{base}/category/{_slug(name)}/">{esc(name)}</a></li>'
+        )
     return f"""<div id="page" class="site">
 <a class="skip-link screen-reader-text" href="#content">Langsung ke konten</a>
 <header id="masthead" class="site-header">
@@ -77,15 +88,21 @@ def breadcrumbs(base: str, trail: list[tuple[str, str | None]]) -> str:
     """Yoast-style breadcrumbs: ``trail`` is (label, href or None for the current page)."""
     parts = [f'<span><a href="{base}/">Beranda</a></span>']
     for label, href in trail:
-        parts.append(f'<span><a href="{href}">{esc(label)}</a></span>' if href
-                     else f'<span class="breadcrumb_last" aria-current="page">{esc(label)}</span>')
+        parts.append(
+            f'<span><a href="{href}">{esc(label)}</a></span>'
+            if href
+            else f'<span class="breadcrumb_last" aria-current="page">{esc(label)}</span>'
+        )
     return f'<nav class="c9-breadcrumbs" aria-label="breadcrumbs"><p id="breadcrumbs">{" &raquo; ".join(parts)}</p></nav>\n'
 
 
 def sidebar(base: str, popular: list) -> str:
     """Popular-posts widget and the newsletter box."""
-    items = "".join(f'<li><a href="{base}{a.path}" class="wpp-post-title">{esc(a.title)}</a>'
-                    f'<span class="wpp-meta">{esc(a.category)}</span></li>' for a in popular)
+    items = "".join(
+        f'<li><a href="{base}{a.path}" class="wpp-post-title">{esc(a.title)}</a>'
+        f'<span class="wpp-meta">{esc(a.category)}</span></li>'
+        for a in popular
+    )
     return f"""<aside id="secondary" class="widget-area" role="complementary">
 <section id="c9-popular-2" class="widget widget_c9_popular"><h2 class="widget-title">Terpopuler</h2><ol class="wpp-list">{items}</ol></section>
 <section id="c9-newsletter-2" class="widget c9-newsletter"><h2 class="widget-title">Berlangganan Newsletter</h2>

@@ -78,7 +78,9 @@ class SiteConfig:
         if self.added < 0 or self.changed < 0:
             raise ValueError("added and changed must be zero or more")
         if self.changed > self.articles - 3:
-            raise ValueError(f"changed={self.changed} is more than the {self.articles - 3} generated articles")
+            raise ValueError(
+                f"changed={self.changed} is more than the {self.articles - 3} generated articles"
+            )
 
     def content_key(self) -> tuple:
         """What the pages depend on (faults excluded): equal keys render equal bytes."""

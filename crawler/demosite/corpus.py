@@ -77,7 +77,6 @@ class Article:
         return base_url.rstrip("/") + self.path
 
 
-
 class Corpus:
     """Every article of one configuration, newest first, with the lookups the pages need."""
 
@@ -125,7 +124,8 @@ class Corpus:
     def in_category(self, category: str) -> list[Article]:
         """Articles of a category (its name or slug), newest first."""
         return self._by_category.get(category) or next(
-            (v for k, v in self._by_category.items() if category_slug(k) == category), [])
+            (v for k, v in self._by_category.items() if category_slug(k) == category), []
+        )
 
     def tagged(self, tag_slug: str) -> list[Article]:
         return self._by_tag.get(tag_slug, [])
@@ -144,13 +144,13 @@ class Corpus:
     def older_than(self, article: Article, count: int) -> list[Article]:
         """Up to ``count`` articles published just before ``article``, newest first."""
         end = self._position[article.slug]
-        return self.oldest_first[max(0, end - count):end][::-1]
+        return self.oldest_first[max(0, end - count) : end][::-1]
 
     def related(self, article: Article, count: int = 3) -> list[Article]:
         """Older articles of the same category: stable when newer articles are published."""
         same = self.in_category(article.category)
         start = self._category_position[article.slug] + 1
-        return same[start:start + count]
+        return same[start : start + count]
 
     @property
     def newest_modified(self) -> datetime:
@@ -158,7 +158,9 @@ class Corpus:
 
     def expected_text(self, article: Article) -> str:
         """The exact clean text of SPEC §1: title, category, blank, title, blank, blocks."""
-        return f"{article.title}\n{article.category}\n\n{article.title}\n\n" + "\n\n".join(article.blocks) + "\n"
+        return (
+            f"{article.title}\n{article.category}\n\n{article.title}\n\n" + "\n\n".join(article.blocks) + "\n"
+        )
 
     def render_article(self, article: Article, base_url: str) -> bytes:
         """The article's full HTML page as served, links absolute to ``base_url``."""

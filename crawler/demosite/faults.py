@@ -17,10 +17,14 @@ from .config import Faults
 from .pages import Page, Pages
 
 DROP, SLOW = "drop", "slow"
-MAINTENANCE = (b"<!DOCTYPE html><html><head><meta charset=\"UTF-8\"><title>Maintenance</title></head>"
-               b"<body><h1>Briefly unavailable for scheduled maintenance. Check back in a minute.</h1></body></html>\n")
-DB_ERROR = (b"<!DOCTYPE html><html><head><meta charset=\"UTF-8\"><title>Database Error</title></head>"
-            b"<body><h1>Error establishing a database connection</h1></body></html>\n")
+MAINTENANCE = (
+    b'<!DOCTYPE html><html><head><meta charset="UTF-8"><title>Maintenance</title></head>'
+    b"<body><h1>Briefly unavailable for scheduled maintenance. Check back in a minute.</h1></body></html>\n"
+)
+DB_ERROR = (
+    b'<!DOCTYPE html><html><head><meta charset="UTF-8"><title>Database Error</title></head>'
+    b"<body><h1>Error establishing a database connection</h1></body></html>\n"
+)
 NUMBER_RE = re.compile(r"^\d+(\.\d+)?$")
 SEED_ARTICLE = "pakar-internasional-sebut-negara-barat-sulit-hentikan-kerja-sama-korea-utara-rusia"
 LITERAL = {"&#8211;": "–", "&#8220;": "“", "&#8221;": "”", "&#8217;": "’", "&nbsp;": "\u00a0"}
@@ -36,14 +40,22 @@ class FaultPicker:
     def pick(self, path: str) -> int | str | None:
         """503, 500, ``"drop"``, ``"slow"`` or None for this request of ``path``."""
         faults = self.faults
-        if not faults.active or path.startswith("/fault/") or (path == "/robots.txt" and not faults.include_robots):
+        if (
+            not faults.active
+            or path.startswith("/fault/")
+            or (path == "/robots.txt" and not faults.include_robots)
+        ):
             return None
         attempt = self.asked[path]
         self.asked[path] += 1
         digest = hashlib.sha1(f"{faults.seed}:{path}:{attempt}".encode()).hexdigest()
         roll = int(digest[:13], 16) / 16**13
-        for outcome, share in ((503, faults.error_503), (500, faults.error_500), (DROP, faults.drop),
-                               (SLOW, faults.slow)):
+        for outcome, share in (
+            (503, faults.error_503),
+            (500, faults.error_500),
+            (DROP, faults.drop),
+            (SLOW, faults.slow),
+        ):
             if roll < share:
                 return outcome
             roll -= share
@@ -59,8 +71,9 @@ def error_page(status: int, faults: Faults) -> Page:
 
 async def drop_connection(request: web.Request, page: Page) -> web.StreamResponse:
     """Send the headers and half the body, then cut the connection."""
-    response = web.StreamResponse(status=page.status, headers={"Content-Type": page.content_type,
-                                                               "Content-Length": str(len(page.body))})
+    response = web.StreamResponse(
+        status=page.status, headers={"Content-Type": page.content_type, "Content-Length": str(len(page.body))}
+    )
     await response.prepare(request)
     await response.write(page.body[: len(page.body) // 2])
     request.transport.close()
@@ -78,7 +91,9 @@ def charset_page(pages: Pages, variant: str) -> Page | None:
     for entity, char in LITERAL.items():
         text = text.replace(entity, char)
     own = f"{pages.base}/fault/charset/{variant}/"
-    text = text.replace(f'<link rel="canonical" href="{pages.base}{article.path}">', f'<link rel="canonical" href="{own}">')
+    text = text.replace(
+        f'<link rel="canonical" href="{pages.base}{article.path}">', f'<link rel="canonical" href="{own}">'
+    )
     if variant == "latin1":
         body = text.replace('<meta charset="UTF-8">', '<meta charset="ISO-8859-1">').encode("utf-8")
         return Page(200, body, "text/html; charset=ISO-8859-1")
@@ -90,11 +105,22 @@ def charset_page(pages: Pages, variant: str) -> Page | None:
 
 async def huge_response(request: web.Request, megabytes: float) -> web.StreamResponse:
     """An HTML page of about ``megabytes`` MB, streamed with a Content-Length."""
-    unit = b"<p>" + b"Channel9.id arsip halaman sangat besar untuk menguji batas ukuran unduhan. " * 13 + b"</p>\n"
-    head, tail = b"<!DOCTYPE html><html><head><meta charset=\"UTF-8\"><title>Besar</title></head><body>\n", b"</body></html>\n"
+    unit = (
+        b"<p>"
+        + b"Channel9.id arsip halaman sangat besar untuk menguji batas ukuran unduhan. " * 13
+        + b"</p>\n"
+    )
+    head, tail = (
+        b'<!DOCTYPE html><html><head><meta charset="UTF-8"><title>Besar</title></head><body>\n',
+        b"</body></html>\n",
+    )
     count = max(1, int(megabytes * 1024 * 1024) // len(unit))
-    response = web.StreamResponse(headers={"Content-Type": "text/html; charset=UTF-8",
-                                           "Content-Length": str(len(head) + count * len(unit) + len(tail))})
+    response = web.StreamResponse(
+        headers={
+            "Content-Type": "text/html; charset=UTF-8",
+            "Content-Length": str(len(head) + count * len(unit) + len(tail)),
+        }
+    )
     await response.prepare(request)
     await response.write(head)
     for start in range(0, count, 64):
@@ -108,8 +134,11 @@ def fault_route(pages: Pages, faults: Faults, path: str) -> Page | str | None:
     parts = [p for p in path.split("/") if p][1:]
     if parts[:1] == ["redirect"] and len(parts) == 2 and parts[1].isdigit():
         hops = int(parts[1])
-        return pages.redirect(f"/fault/redirect/{hops - 1}/", 302) if hops > 0 else pages.redirect(
-            f"/{SEED_ARTICLE}/", 301)
+        return (
+            pages.redirect(f"/fault/redirect/{hops - 1}/", 302)
+            if hops > 0
+            else pages.redirect(f"/{SEED_ARTICLE}/", 301)
+        )
     if parts in (["503"], ["500"]):
         return error_page(int(parts[0]), faults)
     if parts[:1] == ["charset"] and len(parts) == 2:

@@ -41,19 +41,32 @@ def _generated(config: SiteConfig, kind: str, index: int, when: datetime) -> Art
     left, right = rng.randint(1, 90), rng.randint(1, 20)
     captcha = (left, None, left + right) if rng.random() < 0.5 else (None, right, left + right)
     when += timedelta(minutes=rng.randint(-90, 90))
-    return Article(slug="", title=prose.headline(rng, category), category=category, published=when,
-                   modified=when + timedelta(minutes=rng.choice((0, 0, 4, 17, 45))), author_initials=initials,
-                   tags=tuple(rng.sample(lx.TAGS, rng.randint(2, 4))), captcha=captcha)
+    return Article(
+        slug="",
+        title=prose.headline(rng, category),
+        category=category,
+        published=when,
+        modified=when + timedelta(minutes=rng.choice((0, 0, 4, 17, 45))),
+        author_initials=initials,
+        tags=tuple(rng.sample(lx.TAGS, rng.randint(2, 4))),
+        captcha=captcha,
+    )
 
 
 def _fixed(config: SiteConfig, spec: seeds_data.FixedArticle) -> Article:
     rng = _rng(config.seed, "fixed", spec.slug)
     text = seeds_data.verbatim(spec.slug)
     left, right = rng.randint(1, 90), rng.randint(1, 20)
-    return Article(slug=spec.slug, title=text[0] if text else spec.title, category=spec.category,
-                   published=spec.published, modified=spec.published + timedelta(minutes=3),
-                   author_initials=spec.initials, tags=("Korea Utara", "Rusia", "Vladimir Putin"),
-                   captcha=spec.captcha or (left, None, left + right))
+    return Article(
+        slug=spec.slug,
+        title=text[0] if text else spec.title,
+        category=spec.category,
+        published=spec.published,
+        modified=spec.published + timedelta(minutes=3),
+        author_initials=spec.initials,
+        tags=("Korea Utara", "Rusia", "Vladimir Putin"),
+        captcha=spec.captcha or (left, None, left + right),
+    )
 
 
 def _assign_slugs(articles: list[Article], taken: set[str]) -> None:
@@ -75,14 +88,18 @@ def build_corpus(config: SiteConfig | None = None, **fields) -> Corpus:
     base = [_generated(config, "base", j, ANCHOR + (j - (3 * count) // 4) * step) for j in range(count)]
     _assign_slugs(fixed + base, set())
     newest = max(a.published for a in fixed + base)
-    added = [_generated(config, "added", k, newest + (k + 1) * step + timedelta(hours=2))
-             for k in range(config.added)]
+    added = [
+        _generated(config, "added", k, newest + (k + 1) * step + timedelta(hours=2))
+        for k in range(config.added)
+    ]
     _assign_slugs(added, {a.slug for a in fixed + base})
     for rank, article in enumerate(sorted(base, key=lambda a: _rank(config.seed, "changed", a.slug))):
         if rank < config.changed:
             article.changed = True
             article.modified = newest + timedelta(hours=1, minutes=rank)
-    return Corpus(config, fixed + base + added, popular=sorted(base, key=lambda a: _rank(config.seed, a.slug))[:5])
+    return Corpus(
+        config, fixed + base + added, popular=sorted(base, key=lambda a: _rank(config.seed, a.slug))[:5]
+    )
 
 
 def make_body(corpus: Corpus, article: Article) -> tuple[prose.Block, ...]:
@@ -91,8 +108,9 @@ def make_body(corpus: Corpus, article: Article) -> tuple[prose.Block, ...]:
     if text:
         return seeds_data.verbatim_blocks(text[2], lambda title: corpus.by_title[title].slug)
     older = [(a.slug, a.title) for a in corpus.older_than(article, 12)]
-    body = prose.body(_rng(corpus.config.seed, "body", article.slug), article.category, older,
-                      article.author_initials)
+    body = prose.body(
+        _rng(corpus.config.seed, "body", article.slug), article.category, older, article.author_initials
+    )
     if article.changed:
         body = prose.revise(body, _rng(corpus.config.seed, "revise", article.slug), article.category)
     return body

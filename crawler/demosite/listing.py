@@ -18,21 +18,35 @@ def archive_page(corpus, base_url: str, kind: str, name: str, root: str, article
     base = base_url.rstrip("/")
     pages = page_count(len(articles))
     path = root if page == 1 else f"{root}page/{page}/"
-    heading = {"home": None, "category": f"Kategori: {name}", "tag": f"Tag: {name}", "author": f"Penulis: {name}"}[kind]
-    title = (f"{chrome.SITE_NAME} – {chrome.TAGLINE}" if kind == "home" else f"{name} Arsip – {chrome.SITE_NAME}")
+    heading = {
+        "home": None,
+        "category": f"Kategori: {name}",
+        "tag": f"Tag: {name}",
+        "author": f"Penulis: {name}",
+    }[kind]
+    title = (
+        f"{chrome.SITE_NAME} – {chrome.TAGLINE}" if kind == "home" else f"{name} Arsip – {chrome.SITE_NAME}"
+    )
     if page > 1:
         title = f"{title} – Halaman {page}"
-    items = articles[(page - 1) * PER_PAGE:page * PER_PAGE]
+    items = articles[(page - 1) * PER_PAGE : page * PER_PAGE]
     body_class = "home blog" if kind == "home" else f"archive {kind} {kind}-{root.strip('/').split('/')[-1]}"
     extra = _rel_links(base, root, page, pages)
     parts = [
-        chrome.head(base, title, chrome.TAGLINE if kind == "home" else f"Berita {name} terbaru dari {chrome.SITE_NAME}.",
-                    base + path, extra),
+        chrome.head(
+            base,
+            title,
+            chrome.TAGLINE if kind == "home" else f"Berita {name} terbaru dari {chrome.SITE_NAME}.",
+            base + path,
+            extra,
+        ),
         f'<body class="{body_class}{f" paged paged-{page}" if page > 1 else ""}">\n',
         chrome.masthead(base, corpus.categories, current=name if kind == "category" else None),
         '<div id="primary" class="content-area"><main id="main" class="site-main">\n',
         "" if kind == "home" else chrome.breadcrumbs(base, [(name, None)]),
-        f'<header class="page-header"><h1 class="page-title">{esc(heading)}</h1></header>\n' if heading else "",
+        f'<header class="page-header"><h1 class="page-title">{esc(heading)}</h1></header>\n'
+        if heading
+        else "",
         "".join(_summary(base, a) for a in items),
         _pagination(base, root, page, pages),
         "</main></div>\n",
@@ -78,34 +92,43 @@ def _pagination(base: str, root: str, page: int, pages: int) -> str:
     for n in shown:
         if n > last + 1:
             links.append('<span class="page-numbers dots">&hellip;</span>')
-        links.append(f'<span aria-current="page" class="page-numbers current">{n}</span>' if n == page
-                     else f'<a class="page-numbers" href="{href(n)}">{n}</a>')
+        links.append(
+            f'<span aria-current="page" class="page-numbers current">{n}</span>'
+            if n == page
+            else f'<a class="page-numbers" href="{href(n)}">{n}</a>'
+        )
         last = n
     if page < pages:
         links.append(f'<a class="next page-numbers" href="{href(page + 1)}">Berikutnya &raquo;</a>')
-    return (f'<nav class="navigation pagination" aria-label="Pos"><h2 class="screen-reader-text">Navigasi pos</h2>'
-            f'<div class="nav-links">{"".join(links)}</div></nav>\n')
+    return (
+        f'<nav class="navigation pagination" aria-label="Pos"><h2 class="screen-reader-text">Navigasi pos</h2>'
+        f'<div class="nav-links">{"".join(links)}</div></nav>\n'
+    )
 
 
 def not_found_page(corpus, base_url: str, path: str) -> bytes:
     """WordPress's 404 template in the theme chrome (served with status 404)."""
     base = base_url.rstrip("/")
-    return "".join([
-        chrome.head(base, f"Halaman tidak ditemukan – {chrome.SITE_NAME}", chrome.TAGLINE, base + path),
-        '<body class="error404">\n',
-        chrome.masthead(base, corpus.categories),
-        '<div id="primary" class="content-area"><main id="main" class="site-main">\n'
-        '<section class="error-404 not-found"><header class="page-header"><h1 class="page-title">'
-        "Oops! Halaman tidak ditemukan.</h1></header>\n<div class=\"page-content\"><p>Sepertinya tidak ada apa pun "
-        "di lokasi ini. Coba gunakan pencarian atau buka salah satu tautan di bawah.</p></div></section>\n"
-        "</main></div>\n",
-        chrome.sidebar(base, corpus.popular),
-        chrome.footer(base, corpus.categories),
-    ]).encode("utf-8")
+    return "".join(
+        [
+            chrome.head(base, f"Halaman tidak ditemukan – {chrome.SITE_NAME}", chrome.TAGLINE, base + path),
+            '<body class="error404">\n',
+            chrome.masthead(base, corpus.categories),
+            '<div id="primary" class="content-area"><main id="main" class="site-main">\n'
+            '<section class="error-404 not-found"><header class="page-header"><h1 class="page-title">'
+            'Oops! Halaman tidak ditemukan.</h1></header>\n<div class="page-content"><p>Sepertinya tidak ada apa pun '
+            "di lokasi ini. Coba gunakan pencarian atau buka salah satu tautan di bawah.</p></div></section>\n"
+            "</main></div>\n",
+            chrome.sidebar(base, corpus.popular),
+            chrome.footer(base, corpus.categories),
+        ]
+    ).encode("utf-8")
 
 
 def private_page() -> bytes:
     """The internal archive robots.txt forbids: a crawler that obeys robots never sees this."""
-    return (b'<!DOCTYPE html>\n<html lang="id-ID"><head><meta charset="UTF-8"><title>Arsip Internal</title>'
-            b'<meta name="robots" content="noindex"></head><body class="private"><h1>Arsip Internal Redaksi</h1>'
-            b"<p>Halaman ini hanya untuk redaksi dan tidak boleh dirayapi.</p></body></html>\n")
+    return (
+        b'<!DOCTYPE html>\n<html lang="id-ID"><head><meta charset="UTF-8"><title>Arsip Internal</title>'
+        b'<meta name="robots" content="noindex"></head><body class="private"><h1>Arsip Internal Redaksi</h1>'
+        b"<p>Halaman ini hanya untuk redaksi dan tidak boleh dirayapi.</p></body></html>\n"
+    )

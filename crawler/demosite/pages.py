@@ -81,8 +81,14 @@ class Pages:
         if post:
             article = self.corpus.by_id.get(int(post)) if post.isdigit() else None
             return self.redirect(article.path) if article else self.not_found(path)
-        return (self._special(path) or self._archive(path) or self._article(path) or self._asset(path)
-                or self._slashless(path) or self.not_found(path))
+        return (
+            self._special(path)
+            or self._archive(path)
+            or self._article(path)
+            or self._asset(path)
+            or self._slashless(path)
+            or self.not_found(path)
+        )
 
     def _special(self, path: str) -> Page | None:
         corpus, base = self.corpus, self.base
@@ -90,7 +96,9 @@ class Pages:
             return Page(200, feeds.robots_txt(base), "text/plain; charset=UTF-8", STATIC_DATE)
         if path == "/feed/":
             newest = corpus.articles[0].modified if len(corpus) else None
-            return Page(200, feeds.rss_feed(corpus, base), "application/rss+xml; charset=UTF-8", newest, chunked=True)
+            return Page(
+                200, feeds.rss_feed(corpus, base), "application/rss+xml; charset=UTF-8", newest, chunked=True
+            )
         if path == "/sitemap.xml":
             return Page(200, feeds.sitemap_index(corpus, base), XML, corpus.newest_modified)
         if path == "/category-sitemap.xml":
@@ -114,7 +122,7 @@ class Pages:
         if number == "1":
             return self.redirect(root)
         body = listing.archive_page(self.corpus, self.base, kind or "home", name, root, articles, page)
-        shown = articles[(page - 1) * listing.PER_PAGE:page * listing.PER_PAGE]
+        shown = articles[(page - 1) * listing.PER_PAGE : page * listing.PER_PAGE]
         newest = max((a.modified for a in shown), default=STATIC_DATE)
         return Page(200, body, last_modified=newest, chunked=kind == "category")
 
@@ -136,8 +144,12 @@ class Pages:
         article = self.corpus.by_slug.get(match.group(1)) if match else None
         if article is None:
             return None
-        return Page(200, self.corpus.render_article(article, self.base), last_modified=article.modified,
-                    headers={"Link": f'<{self.base}/?p={article.id}>; rel=shortlink'})
+        return Page(
+            200,
+            self.corpus.render_article(article, self.base),
+            last_modified=article.modified,
+            headers={"Link": f"<{self.base}/?p={article.id}>; rel=shortlink"},
+        )
 
     def _asset(self, path: str) -> Page | None:
         if path == "/wp-content/themes/c9/style.css":

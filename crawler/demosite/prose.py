@@ -42,7 +42,9 @@ def headline(rng: random.Random, category: str) -> str:
 def title_case(text: str) -> str:
     """Capitalise every word but short function words, keeping acronyms such as PBB."""
     words = text.split()
-    out = [w if w.isupper() or (i and w in SMALL_WORDS) else w[:1].upper() + w[1:] for i, w in enumerate(words)]
+    out = [
+        w if w.isupper() or (i and w in SMALL_WORDS) else w[:1].upper() + w[1:] for i, w in enumerate(words)
+    ]
     return " ".join(out)
 
 
@@ -54,8 +56,10 @@ def sentence(rng: random.Random, category: str) -> str:
     """One sentence; a few forms so paragraphs do not look stamped from one mould."""
     form = rng.randrange(5)
     if form == 0:
-        return (f"{rng.choice(lx.ACTORS[category])} {rng.choice(lx.VERBS)} {rng.choice(lx.TOPICS[category])} "
-                f"dalam pertemuan di {rng.choice(lx.PLACES)} pada {_date(rng)}.")
+        return (
+            f"{rng.choice(lx.ACTORS[category])} {rng.choice(lx.VERBS)} {rng.choice(lx.TOPICS[category])} "
+            f"dalam pertemuan di {rng.choice(lx.PLACES)} pada {_date(rng)}."
+        )
     if form == 1:
         return f"“{rng.choice(lx.QUOTES)},” {rng.choice(lx.SPEAKERS)}."
     if form == 2:
@@ -93,7 +97,9 @@ def _extras(rng: random.Random, category: str, older: list, index: int) -> list[
     if index >= 2 and roll < 0.22:
         return [Block(rng.choice(("h2", "h2", "h3")), rng.choice(lx.SUBHEADINGS))]
     if index >= 1 and roll < 0.34:
-        return [Block("quote", f"“{rng.choice(lx.QUOTES)}. {rng.choice(lx.QUOTES)},” {rng.choice(lx.SPEAKERS)}.")]
+        return [
+            Block("quote", f"“{rng.choice(lx.QUOTES)}. {rng.choice(lx.QUOTES)},” {rng.choice(lx.SPEAKERS)}.")
+        ]
     if index >= 1 and roll < 0.46:
         kind = rng.choice(("ul", "ol"))
         return [Block(kind, item + ".") for item in rng.sample(lx.LIST_ITEMS, rng.randint(3, 5))]

@@ -27,8 +27,9 @@ def article_page(corpus, article, base_url: str) -> bytes:
         f'<body class="post-template-default single single-post postid-{article.id} single-format-standard">\n',
         chrome.masthead(base, corpus.categories, current=article.category),
         '<div id="primary" class="content-area"><main id="main" class="site-main">\n',
-        chrome.breadcrumbs(base, [(article.category, f"{base}/category/{article.category_slug}/"),
-                                  (article.title, None)]),
+        chrome.breadcrumbs(
+            base, [(article.category, f"{base}/category/{article.category_slug}/"), (article.title, None)]
+        ),
         _article(corpus, article, base),
         _related_box(base, corpus.related(article, 4)),
         "</main></div>\n",
@@ -47,23 +48,40 @@ def excerpt(article, words: int = 28) -> str:
 def _meta(article, url: str, base: str) -> str:
     published, modified = article.published.isoformat(), article.modified.isoformat()
     image = f"{base}{thumbnail_path(article)}"
-    ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": article.title,
-          "articleSection": article.category, "datePublished": published, "dateModified": modified,
-          "author": {"@type": "Person", "name": article.author, "url": f"{base}/author/{article.author_initials.lower()}/"},
-          "publisher": {"@type": "Organization", "name": chrome.SITE_NAME,
-                        "logo": {"@type": "ImageObject", "url": f"{base}/wp-content/uploads/2021/03/logo-channel9.jpg"}},
-          "mainEntityOfPage": {"@type": "WebPage", "@id": url}, "image": [image], "inLanguage": "id-ID",
-          "keywords": list(article.tags)}
+    ld = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "articleSection": article.category,
+        "datePublished": published,
+        "dateModified": modified,
+        "author": {
+            "@type": "Person",
+            "name": article.author,
+            "url": f"{base}/author/{article.author_initials.lower()}/",
+        },
+        "publisher": {
+            "@type": "Organization",
+            "name": chrome.SITE_NAME,
+            "logo": {"@type": "ImageObject", "url": f"{base}/wp-content/uploads/2021/03/logo-channel9.jpg"},
+        },
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "image": [image],
+        "inLanguage": "id-ID",
+        "keywords": list(article.tags),
+    }
     tags = "".join(f'<meta property="article:tag" content="{esc(t)}">\n' for t in article.tags)
-    return (f'<meta property="og:type" content="article">\n<meta property="og:title" content="{esc(article.title)}">\n'
-            f'<meta property="og:description" content="{esc(excerpt(article))}">\n'
-            f'<meta property="og:url" content="{url}">\n<meta property="og:image" content="{image}">\n'
-            f'<meta property="article:section" content="{esc(article.category)}">\n{tags}'
-            f'<meta property="article:published_time" content="{published}">\n'
-            f'<meta property="article:modified_time" content="{modified}">\n'
-            f'<meta name="author" content="{esc(article.author)}">\n'
-            f'<link rel="shortlink" href="{base}/?p={article.id}">\n'
-            f'<script type="application/ld+json" class="yoast-schema-graph">{json.dumps(ld, ensure_ascii=False)}</script>\n')
+    return (
+        f'<meta property="og:type" content="article">\n<meta property="og:title" content="{esc(article.title)}">\n'
+        f'<meta property="og:description" content="{esc(excerpt(article))}">\n'
+        f'<meta property="og:url" content="{url}">\n<meta property="og:image" content="{image}">\n'
+        f'<meta property="article:section" content="{esc(article.category)}">\n{tags}'
+        f'<meta property="article:published_time" content="{published}">\n'
+        f'<meta property="article:modified_time" content="{modified}">\n'
+        f'<meta name="author" content="{esc(article.author)}">\n'
+        f'<link rel="shortlink" href="{base}/?p={article.id}">\n'
+        f'<script type="application/ld+json" class="yoast-schema-graph">{json.dumps(ld, ensure_ascii=False)}</script>\n'
+    )
 
 
 def thumbnail_path(article) -> str:
@@ -125,8 +143,10 @@ def _block(block, base: str) -> str:
 
 
 def _ad() -> str:
-    return ('<div class="c9-ads c9-ads-inarticle"><span class="c9-ads-label">Advertisement</span>'
-            '<ins class="adsbygoogle" data-ad-client="ca-pub-0000000000000000" data-ad-slot="1234567890"></ins></div>')
+    return (
+        '<div class="c9-ads c9-ads-inarticle"><span class="c9-ads-label">Advertisement</span>'
+        '<ins class="adsbygoogle" data-ad-client="ca-pub-0000000000000000" data-ad-slot="1234567890"></ins></div>'
+    )
 
 
 def _inline_related(base: str, articles: list) -> str:
@@ -135,22 +155,33 @@ def _inline_related(base: str, articles: list) -> str:
 
 
 def _share(url: str, title: str) -> str:
-    links = "".join(f'<li class="share-{name.lower()}"><a rel="nofollow noopener noreferrer" class="share-{name.lower()} sd-button" '
-                    f'href="{url}?share={name.lower()}&amp;nb=1" target="_blank" title="Klik untuk berbagi di {name}"><span>{name}</span></a></li>'
-                    for name in ("Facebook", "Twitter", "WhatsApp", "Telegram"))
-    return (f'<div class="sharedaddy sd-sharing-enabled"><div class="robots-nocontent sd-block sd-social sd-social-icon-text sd-sharing">'
-            f'<h3 class="sd-title">Bagikan ini:</h3><div class="sd-content"><ul>{links}</ul></div></div></div>')
+    links = "".join(
+        f'<li class="share-{name.lower()}"><a rel="nofollow noopener noreferrer" class="share-{name.lower()} sd-button" '
+        f'href="{url}?share={name.lower()}&amp;nb=1" target="_blank" title="Klik untuk berbagi di {name}"><span>{name}</span></a></li>'
+        for name in ("Facebook", "Twitter", "WhatsApp", "Telegram")
+    )
+    return (
+        f'<div class="sharedaddy sd-sharing-enabled"><div class="robots-nocontent sd-block sd-social sd-social-icon-text sd-sharing">'
+        f'<h3 class="sd-title">Bagikan ini:</h3><div class="sd-content"><ul>{links}</ul></div></div></div>'
+    )
 
 
 def _jetpack_related(base: str, articles: list) -> str:
-    items = "".join(f'<div class="jp-relatedposts-post"><h4 class="jp-relatedposts-post-title"><a href="{base}{a.path}">{esc(a.title)}</a></h4>'
-                    f'<p class="jp-relatedposts-post-context">Dalam &quot;{esc(a.category)}&quot;</p></div>' for a in articles)
-    return (f'<div id="jp-relatedposts" class="jp-relatedposts"><h3 class="jp-relatedposts-headline"><em>Terkait</em></h3>'
-            f'<div class="jp-relatedposts-items jp-relatedposts-items-visual">{items}</div></div>')
+    items = "".join(
+        f'<div class="jp-relatedposts-post"><h4 class="jp-relatedposts-post-title"><a href="{base}{a.path}">{esc(a.title)}</a></h4>'
+        f'<p class="jp-relatedposts-post-context">Dalam &quot;{esc(a.category)}&quot;</p></div>'
+        for a in articles
+    )
+    return (
+        f'<div id="jp-relatedposts" class="jp-relatedposts"><h3 class="jp-relatedposts-headline"><em>Terkait</em></h3>'
+        f'<div class="jp-relatedposts-items jp-relatedposts-items-visual">{items}</div></div>'
+    )
 
 
 def _related_box(base: str, articles: list) -> str:
-    items = "".join(f'<li class="c9-related-item"><a href="{base}{a.path}">{esc(a.title)}</a></li>' for a in articles)
+    items = "".join(
+        f'<li class="c9-related-item"><a href="{base}{a.path}">{esc(a.title)}</a></li>' for a in articles
+    )
     return f'<section class="c9-related-posts"><h2 class="c9-section-title">Berita Terkait</h2><ul>{items}</ul></section>\n'
 
 

@@ -30,12 +30,27 @@ class FixedArticle:
 
 
 FIXED = (
-    FixedArticle("presiden-rusia-vladimir-putin-terima-undangan-kim-jong-un", "Internasional",
-                 datetime(2023, 9, 13, 18, 40, tzinfo=WIB), "RS", title=PUTIN_TITLE),
-    FixedArticle("amerika-serikat-khawatir-ada-potensi-bisnis-senjata-korea-utara-rusia", "Internasional",
-                 datetime(2023, 9, 14, 10, 21, tzinfo=WIB), "FB", captcha=(68, None, 75)),
-    FixedArticle("pakar-internasional-sebut-negara-barat-sulit-hentikan-kerja-sama-korea-utara-rusia",
-                 "Internasional", datetime(2023, 9, 14, 16, 5, tzinfo=WIB), "FB", captcha=(None, 14, 23)),
+    FixedArticle(
+        "presiden-rusia-vladimir-putin-terima-undangan-kim-jong-un",
+        "Internasional",
+        datetime(2023, 9, 13, 18, 40, tzinfo=WIB),
+        "RS",
+        title=PUTIN_TITLE,
+    ),
+    FixedArticle(
+        "amerika-serikat-khawatir-ada-potensi-bisnis-senjata-korea-utara-rusia",
+        "Internasional",
+        datetime(2023, 9, 14, 10, 21, tzinfo=WIB),
+        "FB",
+        captcha=(68, None, 75),
+    ),
+    FixedArticle(
+        "pakar-internasional-sebut-negara-barat-sulit-hentikan-kerja-sama-korea-utara-rusia",
+        "Internasional",
+        datetime(2023, 9, 14, 16, 5, tzinfo=WIB),
+        "FB",
+        captcha=(None, 14, 23),
+    ),
 )
 
 
@@ -56,7 +71,7 @@ def verbatim_blocks(texts: list[str], slug_of_title) -> tuple[Block, ...]:
     blocks = []
     for text in texts:
         if text.startswith(BACA_JUGA):
-            blocks.append(Block("related", text, slug_of_title(text[len(BACA_JUGA):])))
+            blocks.append(Block("related", text, slug_of_title(text[len(BACA_JUGA) :])))
         elif text.startswith("(") and text.endswith(")") and text[1:-1].isupper() and len(text) <= 6:
             blocks.append(Block("initials", text))
         else:

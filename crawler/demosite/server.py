@@ -23,7 +23,7 @@ from .pages import Page, Pages
 log = logging.getLogger(__name__)
 CHUNK = 8192
 MANY_SLASHES = re.compile(r"/{2,}")
-SMALL_PAGE = b"<!DOCTYPE html><html><head><meta charset=\"UTF-8\"><title>Lambat</title></head><body><p>Halaman lambat.</p></body></html>\n"
+SMALL_PAGE = b'<!DOCTYPE html><html><head><meta charset="UTF-8"><title>Lambat</title></head><body><p>Halaman lambat.</p></body></html>\n'
 
 
 class RunningSite:
@@ -125,7 +125,9 @@ class RunningSite:
         finally:
             self.requests_log.append((request.method, request.path_qs, status))
 
-    async def _respond(self, request: web.Request, config: SiteConfig, pages: Pages, picker) -> web.StreamResponse:
+    async def _respond(
+        self, request: web.Request, config: SiteConfig, pages: Pages, picker
+    ) -> web.StreamResponse:
         if request.method not in ("GET", "HEAD"):
             return web.Response(status=405, headers={"Allow": "GET, HEAD"})
         path = MANY_SLASHES.sub("/", request.path)  # nginx's merge_slashes
@@ -141,7 +143,9 @@ class RunningSite:
             return await fx.drop_connection(request, page)
         return await send(request, page)
 
-    async def _fault(self, request: web.Request, config: SiteConfig, pages: Pages, path: str) -> web.StreamResponse:
+    async def _fault(
+        self, request: web.Request, config: SiteConfig, pages: Pages, path: str
+    ) -> web.StreamResponse:
         result = fx.fault_route(pages, config.faults, path)
         if result is None:
             return await send(request, pages.not_found(path))
@@ -179,7 +183,7 @@ async def send(request: web.Request, page: Page) -> web.StreamResponse:
     response.enable_chunked_encoding()
     await response.prepare(request)
     for start in range(0, len(body), CHUNK):
-        await response.write(body[start:start + CHUNK])
+        await response.write(body[start : start + CHUNK])
     await response.write_eof()
     return response
 

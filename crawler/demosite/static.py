@@ -13,9 +13,18 @@ from .render import thumbnail_path
 
 def all_paths(corpus) -> list[str]:
     """Every URL path the site serves with status 200 (redirects and fault routes aside)."""
-    paths = ["/", "/robots.txt", "/feed/", "/sitemap.xml", "/category-sitemap.xml", "/private/secret/",
-             "/wp-content/themes/c9/style.css", "/wp-content/themes/c9/images/pattern.jpg",
-             "/wp-content/uploads/2021/03/logo-channel9.jpg", "/wp-content/uploads/2021/03/cropped-c9-icon-32x32.jpg"]
+    paths = [
+        "/",
+        "/robots.txt",
+        "/feed/",
+        "/sitemap.xml",
+        "/category-sitemap.xml",
+        "/private/secret/",
+        "/wp-content/themes/c9/style.css",
+        "/wp-content/themes/c9/images/pattern.jpg",
+        "/wp-content/uploads/2021/03/logo-channel9.jpg",
+        "/wp-content/uploads/2021/03/cropped-c9-icon-32x32.jpg",
+    ]
     paths += [f"/post-sitemap{n}.xml" for n in range(1, len(post_sitemap_chunks(corpus)) + 1)]
     paths += _paged("/", len(corpus.articles))
     for category in corpus.categories:

@@ -48,8 +48,10 @@ def read_jobs(data: str | Path) -> list[JobInfo]:
     """Every scheduled seed of ``data``, ordered by name."""
     path = db_path(data)
     if not path.exists():
-        raise ArsipError(f"no scheduler has run on {data} yet (no {path.name}); start one with "
-                         f"`arsip schedule --data {data}`")
+        raise ArsipError(
+            f"no scheduler has run on {data} yet (no {path.name}); start one with "
+            f"`arsip schedule --data {data}`"
+        )
     with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)) as db:
         try:
             rows = db.execute(f"SELECT id, job_state FROM {JOBS_TABLE} ORDER BY id").fetchall()
@@ -59,9 +61,18 @@ def read_jobs(data: str | Path) -> list[JobInfo]:
     infos = []
     for seed, blob in rows:
         state = _job_state(blob)
-        schedule = str(state.get("name", "?")).removeprefix(f"{seed} ")  # the job's name is "<seed> <schedule>"
-        infos.append(JobInfo(seed=seed, schedule=schedule, next_run=state.get("next_run_time"),
-                             last=store.last_run(seed), failures=store.failure_streak(seed)))
+        schedule = str(state.get("name", "?")).removeprefix(
+            f"{seed} "
+        )  # the job's name is "<seed> <schedule>"
+        infos.append(
+            JobInfo(
+                seed=seed,
+                schedule=schedule,
+                next_run=state.get("next_run_time"),
+                last=store.last_run(seed),
+                failures=store.failure_streak(seed),
+            )
+        )
     return infos
 
 
@@ -77,7 +88,9 @@ def request(data: str | Path, seed: str, action: str, wait: float = 10.0) -> str
     """Queue ``action`` for ``seed`` and wait for the running service to apply it; returns its answer."""
     known = [job.seed for job in read_jobs(data)]
     if seed not in known:
-        raise ArsipError(f"no scheduled seed named {seed!r} in {data} (scheduled: {', '.join(known) or 'none'})")
+        raise ArsipError(
+            f"no scheduled seed named {seed!r} in {data} (scheduled: {', '.join(known) or 'none'})"
+        )
     store = Store(data)
     request_id = store.add_request(seed, action)
     pid = running_pid(data)

@@ -14,8 +14,8 @@ import time
 
 from crawler.seed import Seed, SeedError, load_seed
 
-from .report import log_path, read_report, summarize
-from .runner import CrawlStartError, ServiceStopping, crawl_command, new_crawl_id
+from .children import CrawlStartError, ServiceStopping, crawl_command, new_crawl_id
+from .outcome import log_path, read_report, summarize
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +54,9 @@ def run_seed(seed_name: str, trigger: str = "schedule") -> None:
         return
     with _active_lock:
         if seed_name in _active:
-            logger.warning("seed=%s is still crawling: %s run skipped (runs never overlap)", seed_name, trigger)
+            logger.warning(
+                "seed=%s is still crawling: %s run skipped (runs never overlap)", seed_name, trigger
+            )
             return
         _active.add(seed_name)
     try:
@@ -75,7 +77,9 @@ def crawl(service, seed: Seed, trigger: str) -> None:
     try:
         with service.runner.launch(argv, log) as proc:
             run_id = service.store.begin_run(seed.name, crawl_id, trigger, proc.pid, str(log))
-            logger.info("seed=%s crawl_id=%s pid=%d trigger=%s started", seed.name, crawl_id, proc.pid, trigger)
+            logger.info(
+                "seed=%s crawl_id=%s pid=%d trigger=%s started", seed.name, crawl_id, proc.pid, trigger
+            )
             status, timed_out = service.runner.wait(proc, seed.schedule.time_limit)
             summary = summarize(status, timed_out, read_report(service.data, seed.name, crawl_id))
             duration = round(time.monotonic() - started, 3)
@@ -92,10 +96,24 @@ def log_outcome(store, seed_name: str, crawl_id: str, status, duration: float, s
     """One structured line per run, and a prominent one when failures pile up."""
     outcome = summary["outcome"]
     level = logging.WARNING if outcome in ("failed", "timeout", "killed") else logging.INFO
-    logger.log(level, "seed=%s crawl_id=%s outcome=%s exit=%s duration=%.1fs pages=%s bytes=%s errors=%s",
-               seed_name, crawl_id, outcome, status, duration, summary["pages"], summary["bytes"],
-               summary["errors"])
+    logger.log(
+        level,
+        "seed=%s crawl_id=%s outcome=%s exit=%s duration=%.1fs pages=%s bytes=%s errors=%s",
+        seed_name,
+        crawl_id,
+        outcome,
+        status,
+        duration,
+        summary["pages"],
+        summary["bytes"],
+        summary["errors"],
+    )
     streak = store.failure_streak(seed_name)
     if streak >= FAILURE_ALERT:
-        logger.error("seed=%s REPEATED FAILURE: %d crawls in a row failed (last crawl_id=%s outcome=%s)",
-                     seed_name, streak, crawl_id, outcome)
+        logger.error(
+            "seed=%s REPEATED FAILURE: %d crawls in a row failed (last crawl_id=%s outcome=%s)",
+            seed_name,
+            streak,
+            crawl_id,
+            outcome,
+        )

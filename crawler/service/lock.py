@@ -37,7 +37,8 @@ class ServiceLock:
             os.close(fd)
             raise SchedulerLockedError(
                 f"another scheduler (pid {holder_pid(self.path) or '?'}) is already running on "
-                f"{self.path.parent}; stop it first (one job store, one scheduler)") from None
+                f"{self.path.parent}; stop it first (one job store, one scheduler)"
+            ) from None
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
         self._fd = fd

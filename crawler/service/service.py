@@ -28,9 +28,9 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from . import jobs
+from .children import KILL_GRACE, Runner, stop_orphan
 from .lock import ServiceLock
-from .report import read_report, summarize
-from .runner import KILL_GRACE, Runner, stop_orphan
+from .outcome import read_report, summarize
 from .store import Store, jobstore_url
 from .syncer import JOB_FUNC, Syncer
 
@@ -44,16 +44,26 @@ INTERNAL = "internal"  # memory job store and one-thread executor for housekeepi
 class Service:
     """One scheduler process for one data directory."""
 
-    def __init__(self, data: str | Path, seeds: str | Path, stop_timeout: float = STOP_TIMEOUT,
-                 max_parallel: int = MAX_PARALLEL):
+    def __init__(
+        self,
+        data: str | Path,
+        seeds: str | Path,
+        stop_timeout: float = STOP_TIMEOUT,
+        max_parallel: int = MAX_PARALLEL,
+    ):
         self.data, self.seeds_dir, self.stop_timeout = Path(data), Path(seeds), stop_timeout
         self.lock = ServiceLock(self.data)
         self.store: Store | None = None
         self.runner = Runner(KILL_GRACE)
         self.scheduler = BlockingScheduler(
-            jobstores={"default": SQLAlchemyJobStore(url=jobstore_url(self.data)), INTERNAL: MemoryJobStore()},
+            jobstores={
+                "default": SQLAlchemyJobStore(url=jobstore_url(self.data)),
+                INTERNAL: MemoryJobStore(),
+            },
             executors={"default": ThreadPoolExecutor(max_parallel), INTERNAL: ThreadPoolExecutor(1)},
-            job_defaults={"coalesce": True, "max_instances": 1}, timezone=UTC)
+            job_defaults={"coalesce": True, "max_instances": 1},
+            timezone=UTC,
+        )
         self.syncer = Syncer(self.scheduler, self.seeds_dir)
         self._hup = threading.Event()
         self._stopping = False
@@ -73,9 +83,18 @@ class Service:
             self.recover()
             self._install_signals()
             self.scheduler.add_listener(self._on_started, EVENT_SCHEDULER_STARTED)
-            self.scheduler.add_listener(self._on_job_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
-            self.scheduler.add_job(self._housekeeping, "interval", seconds=1, id="housekeeping",
-                                   jobstore=INTERNAL, executor=INTERNAL, misfire_grace_time=None)
+            self.scheduler.add_listener(
+                self._on_job_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES
+            )
+            self.scheduler.add_job(
+                self._housekeeping,
+                "interval",
+                seconds=1,
+                id="housekeeping",
+                jobstore=INTERNAL,
+                executor=INTERNAL,
+                misfire_grace_time=None,
+            )
             logger.info("scheduler starting: data=%s seeds=%s", self.data, self.seeds_dir)
             self.scheduler.start()  # blocks until a signal shuts it down
             self.runner.stop_all(self.stop_timeout)
@@ -96,8 +115,12 @@ class Service:
                 stop_orphan(run.pid, run.crawl_id, self.stop_timeout)
             summary = summarize(None, False, read_report(self.data, run.seed, run.crawl_id))
             self.store.finish_run(run.id, **summary)
-            logger.warning("seed=%s crawl_id=%s outcome=%s: left unfinished by a scheduler that was killed",
-                           run.seed, run.crawl_id, summary["outcome"])
+            logger.warning(
+                "seed=%s crawl_id=%s outcome=%s: left unfinished by a scheduler that was killed",
+                run.seed,
+                run.crawl_id,
+                summary["outcome"],
+            )
 
     def _install_signals(self) -> None:
         for signum in (signal.SIGTERM, signal.SIGINT):
@@ -118,8 +141,11 @@ class Service:
 
     def _on_started(self, event) -> None:
         self.syncer.sync()
-        logger.info("scheduler running: %d seeds scheduled, pid %d", len(self.scheduler.get_jobs("default")),
-                    os.getpid())
+        logger.info(
+            "scheduler running: %d seeds scheduled, pid %d",
+            len(self.scheduler.get_jobs("default")),
+            os.getpid(),
+        )
         self._apply_requests()
 
     def _housekeeping(self) -> None:
@@ -153,19 +179,33 @@ class Service:
             if jobs.is_running(seed):
                 return f"error: {seed} is crawling right now; runs never overlap"
             # A one-off job leaves the seed's own schedule (and its paused state) untouched.
-            self.scheduler.add_job(JOB_FUNC, "date", run_date=datetime.now(UTC), args=[seed, "run-now"],
-                                   id=f"run-now:{seed}", name=f"{seed} run-now", jobstore=INTERNAL, replace_existing=True,
-                                   misfire_grace_time=None)
+            self.scheduler.add_job(
+                JOB_FUNC,
+                "date",
+                run_date=datetime.now(UTC),
+                args=[seed, "run-now"],
+                id=f"run-now:{seed}",
+                name=f"{seed} run-now",
+                jobstore=INTERNAL,
+                replace_existing=True,
+                misfire_grace_time=None,
+            )
             return "started"
         return f"error: unknown action {action!r}"
 
     def _on_job_event(self, event) -> None:
         seed = event.job_id
         if event.code == EVENT_JOB_ERROR:
-            logger.error("seed=%s job failed inside the scheduler: %r\n%s", seed, event.exception, event.traceback)
+            logger.error(
+                "seed=%s job failed inside the scheduler: %r\n%s", seed, event.exception, event.traceback
+            )
         elif event.code == EVENT_JOB_MISSED:
-            logger.warning("seed=%s run due %s missed: later than its misfire grace time",
-                           seed, event.scheduled_run_time)
+            logger.warning(
+                "seed=%s run due %s missed: later than its misfire grace time", seed, event.scheduled_run_time
+            )
         elif event.code == EVENT_JOB_MAX_INSTANCES:
-            logger.warning("seed=%s run due %s skipped: the previous crawl is still running",
-                           seed, event.scheduled_run_times)
+            logger.warning(
+                "seed=%s run due %s skipped: the previous crawl is still running",
+                seed,
+                event.scheduled_run_times,
+            )

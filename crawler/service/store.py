@@ -105,7 +105,8 @@ class Store:
         with self._db() as db:
             cur = db.execute(
                 "INSERT INTO crawl_history (seed, crawl_id, trigger, started, pid, log) VALUES (?,?,?,?,?,?)",
-                (seed, crawl_id, trigger, utcnow(), pid, log))
+                (seed, crawl_id, trigger, utcnow(), pid, log),
+            )
             return cur.lastrowid
 
     def finish_run(self, run_id: int, **values) -> None:
@@ -148,8 +149,9 @@ class Store:
     def add_request(self, seed: str, action: str) -> int:
         """Queue a control request for the running service."""
         with self._db() as db:
-            cur = db.execute("INSERT INTO control (seed, action, requested) VALUES (?,?,?)",
-                             (seed, action, utcnow()))
+            cur = db.execute(
+                "INSERT INTO control (seed, action, requested) VALUES (?,?,?)", (seed, action, utcnow())
+            )
             return cur.lastrowid
 
     def pending_requests(self) -> list[Request]:
@@ -165,5 +167,9 @@ class Store:
 
     def _requests(self, tail: str, args: tuple) -> list[Request]:
         with self._db() as db:
-            return [Request(*row) for row in db.execute(
-                f"SELECT id, seed, action, requested, done, result FROM control {tail}", args)]
+            return [
+                Request(*row)
+                for row in db.execute(
+                    f"SELECT id, seed, action, requested, done, result FROM control {tail}", args
+                )
+            ]

@@ -56,13 +56,22 @@ class Syncer:
         trigger, text = make_trigger(seed.schedule), f"{seed.name} {describe(seed.schedule)}"
         grace = misfire_grace(trigger)
         if job is None:
-            job = self.scheduler.add_job(JOB_FUNC, trigger, args=[seed.name], id=seed.name, name=text,
-                                         misfire_grace_time=grace, jobstore=self.jobstore)
+            job = self.scheduler.add_job(
+                JOB_FUNC,
+                trigger,
+                args=[seed.name],
+                id=seed.name,
+                name=text,
+                misfire_grace_time=grace,
+                jobstore=self.jobstore,
+            )
             logger.info("seed=%s scheduled: %s, next run %s", seed.name, text, job.next_run_time)
         elif job.name != text:
             paused = job.next_run_time is None
             job = self.scheduler.reschedule_job(seed.name, jobstore=self.jobstore, trigger=trigger)
-            job = self.scheduler.modify_job(seed.name, jobstore=self.jobstore, name=text, misfire_grace_time=grace)
+            job = self.scheduler.modify_job(
+                seed.name, jobstore=self.jobstore, name=text, misfire_grace_time=grace
+            )
             if paused:
                 job = self.scheduler.pause_job(seed.name, jobstore=self.jobstore)
             logger.info("seed=%s rescheduled: %s, next run %s", seed.name, text, job.next_run_time)
@@ -86,7 +95,9 @@ class Syncer:
 
     def _files_fingerprint(self):
         try:
-            return sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in self.seeds_dir.glob("*.toml"))
+            return sorted(
+                (p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in self.seeds_dir.glob("*.toml")
+            )
         except OSError:
             return None  # a file vanished mid-scan: the next check will see a settled directory
 

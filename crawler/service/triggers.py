@@ -23,8 +23,14 @@ def make_trigger(schedule: Schedule):
     """The trigger of a seed with a schedule (interval or crontab, in its time zone)."""
     if schedule.cron:
         minute, hour, day, month, dow = schedule.cron.split()
-        return CronTrigger(minute=minute, hour=hour, day=day, month=month,
-                           day_of_week=crontab_days(dow), timezone=schedule.timezone)
+        return CronTrigger(
+            minute=minute,
+            hour=hour,
+            day=day,
+            month=month,
+            day_of_week=crontab_days(dow),
+            timezone=schedule.timezone,
+        )
     return IntervalTrigger(seconds=schedule.interval, timezone=schedule.timezone)
 
 

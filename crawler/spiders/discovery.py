@@ -17,8 +17,15 @@ from lxml import etree
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
-ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle",
-                 "opinionnewsarticle", "blogposting", "backgroundnewsarticle"}
+ARTICLE_TYPES = {
+    "article",
+    "newsarticle",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "blogposting",
+    "backgroundnewsarticle",
+}
 TYPE_RE = re.compile(r'"@type"\s*:\s*(\[[^\]]*\]|"[^"]*")')
 
 
@@ -65,8 +72,14 @@ def parse_sitemap(body: bytes, max_size: int = 0) -> tuple[str, list[Entry]]:
 
 
 def _parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False,
-                           remove_comments=True, remove_pis=True)
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        recover=True,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
 
 
 def parse_feed(body: bytes) -> list[Entry]:
@@ -81,9 +94,13 @@ def parse_feed(body: bytes) -> list[Entry]:
     for item in root.xpath("//*[local-name()='item' or local-name()='entry']"):
         url = _feed_link(item)
         if url:
-            dates = [iso_utc(d) for d in item.xpath(
-                "*[local-name()='updated' or local-name()='modified' or local-name()='pubDate' or "
-                "local-name()='published' or local-name()='date']/text()")]
+            dates = [
+                iso_utc(d)
+                for d in item.xpath(
+                    "*[local-name()='updated' or local-name()='modified' or local-name()='pubDate' or "
+                    "local-name()='published' or local-name()='date']/text()"
+                )
+            ]
             entries.append(Entry(url, max((d for d in dates if d), default=None)))
     return entries
 
@@ -120,6 +137,7 @@ def is_article_page(response) -> bool:
 
 def feed_links(response) -> list[str]:
     """RSS/Atom feeds a page advertises, comment feeds excluded."""
-    hrefs = response.css('link[rel="alternate"][type*="rss"]::attr(href), '
-                         'link[rel="alternate"][type*="atom"]::attr(href)').getall()
+    hrefs = response.css(
+        'link[rel="alternate"][type*="rss"]::attr(href), link[rel="alternate"][type*="atom"]::attr(href)'
+    ).getall()
     return [response.urljoin(h) for h in hrefs if "comments" not in h]

@@ -18,21 +18,12 @@ from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from archive.catalog import Catalog
-from crawler.pipelines import ArticlePage, utc_now
-from crawler.safety import PrivateAddressRefused
+from archive.urls import canonicalize
+from crawler.extensions.storage import STORAGE_ERRORS, stop_for_storage, storage_failed
+from crawler.links import ARTICLE, CANDIDATE, LISTING, PAGE_RE, article_url, classify, in_scope, page_number
+from crawler.middlewares.safety import PrivateAddressRefused
+from crawler.pipelines.articles import ArticlePage, utc_now
 from crawler.spiders import discovery
-from crawler.storage import STORAGE_ERRORS, stop_for_storage, storage_failed
-from crawler.urls import (
-    ARTICLE,
-    CANDIDATE,
-    LISTING,
-    PAGE_RE,
-    article_url,
-    canonicalize,
-    classify,
-    in_scope,
-    page_number,
-)
 
 PRIO_DISCOVERY, PRIO_ARTICLE, PRIO_LISTING = 20, 10, 0
 
@@ -90,7 +81,9 @@ class NewsSpider(Spider):
             yield self._request(url, self.parse_feed, PRIO_DISCOVERY)
         if not self.seed.sitemaps:
             for root in sorted({_root(u) for u in self.seed.start_urls}):
-                yield self._request(root + "robots.txt", self.parse_robots, PRIO_DISCOVERY, arsip_optional=True)
+                yield self._request(
+                    root + "robots.txt", self.parse_robots, PRIO_DISCOVERY, arsip_optional=True
+                )
         for url in self.seed.start_urls:
             yield self._request(canonicalize(url), self.parse_listing, PRIO_LISTING, arsip_home=True)
 
@@ -99,8 +92,11 @@ class NewsSpider(Spider):
 
     # -- discovery ---------------------------------------------------------------------------
     def parse_robots(self, response):
-        sitemaps = [u for u in discovery.robots_sitemaps(response.body, response.url)
-                    if in_scope(u, self.allowed_domains)]
+        sitemaps = [
+            u
+            for u in discovery.robots_sitemaps(response.body, response.url)
+            if in_scope(u, self.allowed_domains)
+        ]
         for url in sitemaps or [_root(response.url) + "sitemap.xml"]:
             yield self._request(url, self.parse_sitemap, PRIO_DISCOVERY, arsip_optional=not sitemaps)
 
@@ -163,9 +159,15 @@ class NewsSpider(Spider):
         if not isinstance(response, TextResponse) or not self._is_article(response):
             self.crawler.stats.inc_value("arsip/pages/not_article")
             return
-        yield ArticlePage(url=response.url, key=key, status=response.status, body=response.body,
-                          headers=_headers(response), capture=response.meta.get("arsip_capture"),
-                          fetched_at=utc_now())
+        yield ArticlePage(
+            url=response.url,
+            key=key,
+            status=response.status,
+            body=response.body,
+            headers=_headers(response),
+            capture=response.meta.get("arsip_capture"),
+            fetched_at=utc_now(),
+        )
         for link in self._links(response):
             verdict = classify(link, self.pattern, self.seed.max_pagination_depth)
             if verdict == LISTING and not self._stop_paging(response.url, link, 1):
@@ -214,7 +216,9 @@ class NewsSpider(Spider):
         meta = {"arsip_key": key, "arsip_reason": why}
         if why == "conditional":
             meta.update(arsip_conditional=True, handle_httpstatus_list=[304])
-        return Request(key, callback=self.parse_article, errback=self.on_error, priority=PRIO_ARTICLE, meta=meta)
+        return Request(
+            key, callback=self.parse_article, errback=self.on_error, priority=PRIO_ARTICLE, meta=meta
+        )
 
     def _note_lastmod(self, key: str, lastmod: str) -> bool:
         """Remember a sitemap/feed date; False once the catalog cannot be written (the crawl stops)."""
@@ -249,11 +253,15 @@ class NewsSpider(Spider):
         error = _describe(failure)
         if request.meta.get("arsip_optional"):
             if request.callback == self.parse_robots:
-                yield self._request(_root(request.url) + "sitemap.xml", self.parse_sitemap, PRIO_DISCOVERY,
-                                    arsip_optional=True)
+                yield self._request(
+                    _root(request.url) + "sitemap.xml",
+                    self.parse_sitemap,
+                    PRIO_DISCOVERY,
+                    arsip_optional=True,
+                )
             return
         if error is None or (failure.check(IgnoreRequest) and storage_failed(self.crawler)):
-            return  # a storage failure is reported once, by crawler.storage
+            return  # a storage failure is reported once, by crawler.extensions.storage
         report = getattr(self.crawler, "arsip_report", None)
         if report is not None:
             report.add_error(request.url, error)

@@ -1,0 +1,322 @@
+"""Export clean text from WARC files: re-extract every HTML capture, keep the latest per article.
+
+The flow: scan the WARCs (damage is reported, the good records carry on), extract batches of
+captures in worker processes, keep one capture per canonical URL, filter, then write the SPEC §2
+files. Names come from the collection's catalog when there is one, else from the output directory's
+memory (``.arsip-ordinals.json``), so a re-export never renames or duplicates a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archive.atomic import write_atomic
+from archive.errors import ArsipError
+from archive.warc.reader import read_at, scan
+
+log = logging.getLogger(__name__)
+HTML_MIMES = ("text/html", "application/xhtml+xml")
+ORDINALS = ".arsip-ordinals.json"
+BATCH = 16
+FIELDS = [
+    "file",
+    "url",
+    "canonical_url",
+    "title",
+    "category",
+    "published",
+    "author",
+    "tags",
+    "language",
+    "fetched_at",
+    "warc_file",
+    "warc_offset",
+    "sha1",
+]
+
+
+@dataclass
+class ExportOptions:
+    """What to export and how; filters compare ISO dates (the published date, else the capture date)."""
+
+    out: Path
+    fmt: str = "text"
+    since: str | None = None
+    until: str | None = None
+    category: str | None = None
+    url_prefix: str | None = None
+    jobs: int = 1
+    hints: object = None
+    article_pattern: str | None = None
+    catalog: Path | None = None
+    progress: bool = False
+    wacz_name: str = "archive"
+
+
+@dataclass
+class ExportReport:
+    """What an export did; ``changed`` counts texts that differ from the previous export."""
+
+    captures: int = 0
+    articles: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    outputs: list[Path] = field(default_factory=list)
+
+    @property
+    def pages_per_second(self) -> float:
+        return self.captures / self.seconds if self.seconds else 0.0
+
+
+def extract_batch(batch: list[tuple], hints, article_pattern: str | None = None) -> list[dict]:
+    """Worker: read each (path, offset, date) capture and extract it; failures are reported, not raised.
+
+    Without a seed's ``article_pattern`` (already applied when planning), the page's own signals
+    decide what is an article, so home pages and archives are not exported as articles.
+    """
+    from archive.extract import extract
+
+    results = []
+    for path, offset, date in batch:
+        try:
+            ex = read_at(path, offset, verify=True)
+        except ArsipError as exc:
+            results.append({"error": str(exc)})
+            continue
+        article = extract(ex.body, ex.url, hints=hints, headers=dict(ex.headers))
+        if not article.ok:
+            results.append({"skip": article.reason, "url": ex.url})
+            continue
+        if not (article_pattern or article.is_article):
+            results.append({"skip": f"not an article ({article.page_kind} page)", "url": ex.url})
+            continue
+        meta = article.to_dict()
+        meta.update(
+            url=ex.url,
+            canonical_url=article.canonical_url or ex.url,
+            fetched_at=date,
+            warc_file=os.path.basename(path),
+            warc_offset=offset,
+            text=article.render(),
+        )
+        results.append(meta)
+    return results
+
+
+def plan(paths: list[Path], opts: ExportOptions, report: ExportReport) -> tuple[list[tuple], dict[str, str]]:
+    """HTML 200 captures to extract, and the latest revisit date of each payload digest."""
+    todo, revisits = [], {}
+    pattern = re.compile(opts.article_pattern) if opts.article_pattern else None
+    for path in paths:
+        for info in scan(path, report.errors):
+            if info.rec_type == "revisit":
+                revisits[info.digest] = max(revisits.get(info.digest, ""), info.date)
+            elif info.rec_type == "response" and info.status == 200 and info.mime in HTML_MIMES:
+                if opts.url_prefix and not _strip(info.url).startswith(_strip(opts.url_prefix)):
+                    continue
+                if pattern and not pattern.search(_path_of(info.url)):
+                    continue
+                todo.append((str(path), info.offset, info.date, info.digest))
+    return todo, revisits
+
+
+def _strip(url: str) -> str:
+    return re.sub(r"^https?://(www\.)?", "", url)
+
+
+def _path_of(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).path or "/"
+
+
+def extract_all(todo: list[tuple], opts: ExportOptions, report: ExportReport) -> list[dict]:
+    """Run extraction over batches, in ``opts.jobs`` processes; a progress line on a terminal."""
+    batches = [[t[:3] for t in todo[i : i + BATCH]] for i in range(0, len(todo), BATCH)]
+    order = {t[:2]: (n, t[3]) for n, t in enumerate(todo)}
+    found, done = [], 0
+    if opts.jobs > 1 and len(batches) > 1:
+        import multiprocessing
+
+        pool = ProcessPoolExecutor(opts.jobs, mp_context=multiprocessing.get_context("spawn"))
+        results = pool.map(
+            extract_batch, batches, [opts.hints] * len(batches), [opts.article_pattern] * len(batches)
+        )
+    else:
+        pool, results = None, (extract_batch(b, opts.hints, opts.article_pattern) for b in batches)
+    try:
+        for batch, result in zip(batches, results, strict=True):
+            for (path, offset, _), item in zip(batch, result, strict=True):
+                if "error" in item:
+                    report.errors.append(item["error"])
+                elif "text" in item:
+                    seq, digest = order[(path, offset)]
+                    found.append({**item, "digest": digest, "seq": seq})
+            done += len(batch)
+            _progress(opts, done, len(todo))
+    finally:
+        if pool:
+            pool.shutdown()
+    report.captures = len(todo)
+    return found
+
+
+def _progress(opts: ExportOptions, done: int, total: int) -> None:
+    if opts.progress:
+        width = 30
+        filled = width * done // max(total, 1)
+        sys.stderr.write(f"\rexport [{'#' * filled}{'.' * (width - filled)}] {done}/{total} pages")
+        sys.stderr.write("\n" if done >= total else "")
+        sys.stderr.flush()
+
+
+def latest_per_article(found: list[dict], revisits: dict[str, str]) -> dict[str, dict]:
+    """One capture per canonical URL: the latest; a later revisit of its payload counts as a fetch."""
+    best: dict[str, dict] = {}
+    first: dict[str, tuple] = {}
+    for item in found:
+        key = item["canonical_url"]
+        first[key] = min(first.get(key, (item["fetched_at"], item["seq"])), (item["fetched_at"], item["seq"]))
+        item["fetched_at"] = max(item["fetched_at"], revisits.get(item["digest"], ""))
+        if key not in best or item["fetched_at"] > best[key]["fetched_at"]:
+            best[key] = item
+    for key, item in best.items():
+        item["first_fetched"] = first[key]
+    return best
+
+
+def keep(item: dict, opts: ExportOptions) -> bool:
+    """The user's filters: dates (published, else capture), category, URL prefix."""
+    when = (item.get("published") or item["fetched_at"])[:19]
+    if opts.since and when < opts.since:
+        return False
+    if opts.until and when[: len(opts.until)] > opts.until:
+        return False
+    if opts.category and (item.get("category") or "").casefold() != opts.category.casefold():
+        return False
+    urls = (_strip(item["url"]), _strip(item["canonical_url"]))
+    return not opts.url_prefix or any(u.startswith(_strip(opts.url_prefix)) for u in urls)
+
+
+def hash16(canonical_url: str) -> str:
+    return hashlib.sha256(canonical_url.encode("utf-8")).hexdigest()[:16]
+
+
+class Ordinals:
+    """canonical URL -> text file name, assigned once: from the catalog, else remembered in the output."""
+
+    def __init__(self, out: Path, catalog: Path | None):
+        self.path = out / ORDINALS
+        self.files: dict[str, str] = json.loads(self.path.read_text("utf-8")) if self.path.is_file() else {}
+        self.files.update(_previous_export(out))
+        self.catalog = _catalog_files(catalog) if catalog else {}
+
+    def file_for(self, canonical_url: str) -> str:
+        if canonical_url in self.files:
+            return self.files[canonical_url]
+        if canonical_url in self.catalog:
+            name = self.catalog[canonical_url]
+        else:
+            used = [
+                int(n.split("_", 1)[0])
+                for n in [*self.files.values(), *self.catalog.values()]
+                if n.split("_", 1)[0].isdigit()
+            ]
+            name = f"{max(used, default=-1) + 1:03d}_{hash16(canonical_url)}.txt"
+        self.files[canonical_url] = name
+        return name
+
+    def save(self) -> None:
+        write_atomic(self.path, json.dumps(self.files, indent=0, sort_keys=True).encode("utf-8"))
+
+
+def _previous_export(out: Path) -> dict[str, str]:
+    path = out / "articles.jsonl"
+    if not path.is_file():
+        return {}
+    rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    return {r["canonical_url"]: r["file"] for r in rows if r.get("canonical_url") and r.get("file")}
+
+
+def _catalog_files(path: Path) -> dict[str, str]:
+    """Ordinals the crawl assigned (``archive/catalog.py``), read straight from its SQLite file."""
+    import sqlite3
+
+    if not path.is_file():
+        return {}
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        rows = conn.execute("SELECT canonical_url, ordinal FROM articles").fetchall()
+    return {url: f"{ordinal:03d}_{hash16(url)}.txt" for url, ordinal in rows}
+
+
+def write_texts(items: list[dict], opts: ExportOptions, report: ExportReport) -> list[dict]:
+    """Write each text file unless unchanged; returns the ``articles.jsonl`` rows in file order."""
+    ordinals = Ordinals(opts.out, opts.catalog)
+    for item in sorted(items, key=lambda i: i["first_fetched"]):
+        item["file"] = ordinals.file_for(item["canonical_url"])
+    rows = []
+    for item in sorted(items, key=lambda i: i["file"]):
+        data = item["text"].encode("utf-8")
+        path = opts.out / item["file"]
+        old = path.read_bytes() if path.is_file() else None
+        if old == data:
+            report.unchanged += 1
+        else:
+            report.changed += old is not None
+            report.new += old is None
+            write_atomic(path, data)
+        item["sha1"] = hashlib.sha1(data).hexdigest()
+        rows.append({k: item.get(k) for k in FIELDS})
+    ordinals.save()
+    write_atomic(
+        opts.out / "articles.jsonl",
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8"),
+    )
+    report.outputs.append(opts.out / "articles.jsonl")
+    return rows
+
+
+def write_csv(rows: list[dict], out: Path) -> Path:
+    """``articles.csv``: the JSONL fields (tags joined by ``; ``) and the text itself."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=FIELDS + ["text"])
+    writer.writeheader()
+    for row in rows:
+        text = (out / row["file"]).read_text("utf-8")
+        writer.writerow({**row, "tags": "; ".join(row.get("tags") or []), "text": text})
+    write_atomic(out / "articles.csv", buf.getvalue().encode("utf-8"))
+    return out / "articles.csv"
+
+
+def run_export(paths: list[Path], opts: ExportOptions) -> ExportReport:
+    """Export the articles in ``paths`` (WARC files) into ``opts.out``; see the module docstring."""
+    start, report = time.monotonic(), ExportReport()
+    opts.out.mkdir(parents=True, exist_ok=True)
+    todo, revisits = plan(paths, opts, report)
+    best = latest_per_article(extract_all(todo, opts, report), revisits)
+    items = [item for item in best.values() if keep(item, opts)]
+    rows = write_texts(items, opts, report)
+    report.articles = len(rows)
+    if opts.fmt == "csv":
+        report.outputs.append(write_csv(rows, opts.out))
+    elif opts.fmt == "wacz":
+        from archive.export.wacz import write_wacz
+
+        report.outputs.append(write_wacz(paths, rows, opts.out / f"{opts.wacz_name}.wacz"))
+    report.seconds = time.monotonic() - start
+    return report

@@ -1,0 +1,26 @@
+"""The generic body layer: trafilatura on the already parsed tree, its output cut into blocks."""
+
+from __future__ import annotations
+
+import logging
+
+from archive.extract.blocks import element_blocks
+
+logger = logging.getLogger(__name__)
+
+
+def trafilatura_blocks(root, url: str | None) -> tuple[list[str], str | None]:
+    """Body blocks by trafilatura (comments excluded): (blocks, None) or ([], why not)."""
+    import trafilatura
+
+    try:
+        # trafilatura copies a tree it is given, so the page's tree stays intact for the other layers.
+        doc = trafilatura.bare_extraction(
+            root, url=url, include_comments=False, include_tables=True, with_metadata=False
+        )
+    except Exception as exc:  # trafilatura raises assorted errors on odd trees; a crawl must go on
+        logger.debug("trafilatura failed on %s: %r", url, exc)
+        return [], f"trafilatura failed: {type(exc).__name__}"
+    if doc is None or doc.body is None:
+        return [], "trafilatura found no main text"
+    return element_blocks(doc.body, trafilatura=True), None

@@ -1,0 +1,265 @@
+"""Wayback-style replay of a data directory over HTTP (aiohttp), with Memento (RFC 7089) headers.
+
+``/<coll>/<timestamp>[mod]/<url>`` serves the capture closest in time. Lookups are a binary search
+in the collection's CDXJ files and one seek into a WARC. Replayed documents are sandboxed by CSP:
+they get an opaque origin and no script authority, and may load nothing but the archive itself.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from datetime import UTC
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from urllib.parse import urljoin
+
+from aiohttp import web
+
+from archive.index.query import Capture, query
+from archive.replay import pages
+from archive.replay.collection import Collection, CollectionError, list_collections
+from archive.replay.rewrite import UrlRewriter, decode_text, encode_text
+
+log = logging.getLogger(__name__)
+
+SANDBOX_CSP = (
+    "sandbox; default-src 'self' data: blob: 'unsafe-inline'; script-src 'none'; "
+    "object-src 'none'; base-uri 'self'; form-action 'none'"
+)
+PAGE_CSP = "default-src 'self'; style-src 'unsafe-inline'; script-src 'none'"
+HOP_BY_HOP = {
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "trailers",
+    "transfer-encoding",
+    "upgrade",
+    "content-length",
+}
+# Archived headers that would act on the replay origin: kept for the reader, but renamed.
+RENAMED = {
+    "set-cookie",
+    "content-security-policy",
+    "content-security-policy-report-only",
+    "link",
+    "strict-transport-security",
+    "refresh",
+    "location",
+    "memento-datetime",
+    "content-location",
+}
+TS_RE = re.compile(r"^(\d{1,14})([a-z]{2}_)?$")
+PER_PAGE = 50
+
+
+def http_date(ts: str) -> str:
+    return pages.ts_to_datetime(ts).strftime("%a, %d %b %Y %H:%M:%S GMT")
+
+
+def ts_from_http_date(value: str) -> str:
+    """An Accept-Datetime value as a 14-digit timestamp (latest if it cannot be parsed)."""
+    try:
+        return parsedate_to_datetime(value).astimezone(UTC).strftime("%Y%m%d%H%M%S")
+    except (TypeError, ValueError):
+        return "99991231235959"
+
+
+def target_url(request: web.Request, prefix: str) -> str:
+    """The archived URL in the request path, query included, as the browser sent it."""
+    raw = request.raw_path[len(prefix) :]
+    raw = re.sub(r"^(https?):/+", r"\1://", raw)
+    return raw if re.match(r"^https?://", raw) else "http://" + raw
+
+
+class ReplayApp:
+    """The handlers, bound to one data directory."""
+
+    def __init__(self, data_dir: str | Path):
+        self.data_dir = Path(data_dir).resolve()
+        self._collections: dict[str, Collection] = {}
+
+    def collection(self, name: str) -> Collection:
+        if name not in self._collections:
+            try:
+                self._collections[name] = Collection(self.data_dir, name)
+            except CollectionError as exc:
+                raise web.HTTPNotFound(text=f"{exc}\n") from None
+        return self._collections[name]
+
+    async def index(self, request: web.Request) -> web.Response:
+        return html_response(pages.collections_page(list_collections(self.data_dir)))
+
+    async def captures(self, request: web.Request) -> web.Response:
+        coll = self.collection(request.match_info["coll"])
+        q = request.query.get("q", "").strip()
+        try:
+            page_no = max(1, int(request.query.get("page", "1")))
+        except ValueError:
+            page_no = 1
+        articles = coll.search(q)
+        total, pages_count = len(articles), -(-len(articles) // PER_PAGE)
+        rows = [coll.listing_row(a) for a in articles[(page_no - 1) * PER_PAGE : page_no * PER_PAGE]]
+        return html_response(pages.captures_page(coll.name, rows, q, page_no, pages_count, total))
+
+    async def memento(self, request: web.Request) -> web.Response:
+        name, ts_mod = request.match_info["coll"], request.match_info["ts"]
+        match = TS_RE.match(ts_mod)
+        if not match:
+            return await self.timegate(request)
+        coll = self.collection(name)
+        ts, mod = match.group(1), match.group(2) or ""
+        url = target_url(request, f"/{name}/{ts_mod}/")
+        caps = coll.closest(url, ts)
+        if not caps:
+            body = pages.not_found_page(name, url, coll.index.nearby(url))
+            return html_response(body, status=404)
+        return self.replay(request, coll, caps[0], mod)
+
+    def replay(self, request: web.Request, coll: Collection, cap: Capture, mod: str) -> web.Response:
+        exchange = coll.load(cap)
+        all_caps = coll.replayable(cap.url)
+        position = next((i for i, c in enumerate(all_caps, 1) if c.timestamp == cap.timestamp), 1)
+        prefix = f"/{coll.name}/"
+        rewriter = UrlRewriter(prefix, cap.timestamp, exchange.url or cap.url)
+        headers = replay_headers(exchange.headers, exchange.decoded)
+        if exchange.location:
+            headers.append(("Location", rewriter.rewrite(urljoin(exchange.url, exchange.location), mod)))
+        body = exchange.body
+        if mod != "id_" and exchange.mime in ("text/html", "application/xhtml+xml"):
+            banner = pages.banner(coll.name, cap, position, len(all_caps)) if mod in ("", "mp_") else ""
+            body = encode_text(rewriter.rewrite_html(decode_text(body), banner))
+        elif mod != "id_" and exchange.mime == "text/css":
+            body = encode_text(rewriter.rewrite_css(decode_text(body)))
+        headers += memento_headers(request, coll.name, cap)
+        headers += [
+            ("Content-Security-Policy", SANDBOX_CSP),
+            ("X-Archive-Src", f"{cap.filename}:{cap.offset}"),
+            ("Content-Location", f"{prefix}{cap.timestamp}{mod}/{cap.url}"),
+        ]
+        response = web.Response(status=exchange.status, reason=exchange.reason or None, body=body)
+        for key, value in headers:
+            response.headers.add(key, value)
+        return response
+
+    async def timegate(self, request: web.Request) -> web.Response:
+        """``/<coll>/<url>``: redirect to the capture closest to Accept-Datetime (default: latest)."""
+        name = request.match_info["coll"]
+        coll = self.collection(name)
+        url = target_url(request, f"/{name}/")
+        wanted = request.headers.get("Accept-Datetime")
+        ts = ts_from_http_date(wanted) if wanted else "99991231235959"
+        caps = coll.closest(url, ts)
+        if not caps:
+            return html_response(pages.not_found_page(name, url, coll.index.nearby(url)), status=404)
+        headers = {
+            "Location": f"/{name}/{caps[0].timestamp}/{caps[0].url}",
+            "Vary": "accept-datetime",
+            "Link": f'<{caps[0].url}>; rel="original", </{name}/timemap/link/{caps[0].url}>; rel="timemap"',
+        }
+        return web.Response(status=302, headers=headers)
+
+    async def timemap(self, request: web.Request) -> web.Response:
+        name = request.match_info["coll"]
+        coll = self.collection(name)
+        raw = re.sub(r"^link/", "", request.raw_path[len(f"/{name}/timemap/") :])
+        url = target_url(request, request.raw_path[: len(request.raw_path) - len(raw)])
+        caps = coll.replayable(url)
+        if not caps:
+            raise web.HTTPNotFound(text=f"{url} was never captured in {name}\n")
+        base = f"{request.scheme}://{request.host}/{name}"
+        lines = [
+            f'<{caps[0].url}>; rel="original"',
+            f'<{base}/timemap/link/{caps[0].url}>; rel="self"; type="application/link-format"; '
+            f'from="{http_date(caps[0].timestamp)}"; until="{http_date(caps[-1].timestamp)}"',
+            f'<{base}/{caps[0].url}>; rel="timegate"',
+        ]
+        lines += [
+            f'<{base}/{c.timestamp}/{c.url}>; rel="memento"; datetime="{http_date(c.timestamp)}"'
+            for c in caps
+        ]
+        return web.Response(text=",\n".join(lines) + "\n", content_type="application/link-format")
+
+    async def cdx(self, request: web.Request) -> web.Response:
+        """pywb's CDX server API: ``url``, ``matchType``, ``from``, ``to``, ``closest``, ``sort``, ``limit``."""
+        coll, q = self.collection(request.match_info["coll"]), request.query
+        if not q.get("url"):
+            raise web.HTTPBadRequest(text="the url parameter is required\n")
+        try:
+            limit = int(q["limit"]) if q.get("limit") else None
+        except ValueError:
+            raise web.HTTPBadRequest(text="limit must be a number\n") from None
+        caps = query(
+            coll.index,
+            q["url"],
+            q.get("matchType", "exact"),
+            q.get("from"),
+            q.get("to"),
+            q.get("closest") if q.get("sort") == "closest" else None,
+            q.get("sort") == "reverse",
+            limit,
+        )
+        if q.get("output") == "json":
+            text = "".join(json.dumps(c.to_json()) + "\n" for c in caps)
+            return web.Response(text=text, content_type="text/x-ndjson")
+        return web.Response(text="".join(c.to_cdxj() + "\n" for c in caps), content_type="text/plain")
+
+    async def text(self, request: web.Request) -> web.Response:
+        """The clean article text of the closest capture, extracted now (the extractor may have improved)."""
+        name, ts = request.match_info["coll"], request.match_info["ts"]
+        coll = self.collection(name)
+        url = target_url(request, f"/{name}/text/{ts}/")
+        caps = coll.closest(url, TS_RE.match(ts).group(1) if TS_RE.match(ts) else "9")
+        if not caps:
+            return html_response(pages.not_found_page(name, url, coll.index.nearby(url)), status=404)
+        article = coll.article(caps[0])
+        if not article.ok:
+            raise web.HTTPNotFound(text=f"no article text in {caps[0].url}: {article.reason}\n")
+        response = web.Response(text=article.render(), content_type="text/plain", charset="utf-8")
+        response.headers.extend(memento_headers(request, name, caps[0]))
+        return response
+
+
+def replay_headers(archived: list[tuple[str, str]], decoded: bool) -> list[tuple[str, str]]:
+    """Archived headers minus hop-by-hop ones; those that would act on the replay origin renamed."""
+    out = []
+    for key, value in archived:
+        low = key.lower()
+        if low in HOP_BY_HOP or (decoded and low == "content-encoding"):
+            continue
+        out.append((f"X-Archive-Orig-{key}", value) if low in RENAMED else (key, value))
+    return out
+
+
+def memento_headers(request: web.Request, coll: str, cap: Capture) -> list[tuple[str, str]]:
+    base = f"/{coll}"
+    link = (
+        f'<{cap.url}>; rel="original", <{base}/{cap.url}>; rel="timegate", '
+        f'<{base}/timemap/link/{cap.url}>; rel="timemap"; type="application/link-format", '
+        f'<{base}/{cap.timestamp}/{cap.url}>; rel="memento"; datetime="{http_date(cap.timestamp)}"'
+    )
+    return [("Memento-Datetime", http_date(cap.timestamp)), ("Link", link)]
+
+
+def html_response(body: str, status: int = 200) -> web.Response:
+    response = web.Response(text=body, status=status, content_type="text/html", charset="utf-8")
+    response.headers["Content-Security-Policy"] = PAGE_CSP
+    return response
+
+
+def make_app(data_dir: str | Path) -> web.Application:
+    """The aiohttp application serving every collection under ``data_dir``."""
+    handlers = ReplayApp(data_dir)
+    app = web.Application()
+    app.router.add_get("/", handlers.index)
+    app.router.add_get("/{coll}/", handlers.captures)
+    app.router.add_get("/{coll}/cdx", handlers.cdx)
+    app.router.add_get("/{coll}/timemap/{tail:.*}", handlers.timemap)
+    app.router.add_get("/{coll}/text/{ts}/{tail:.*}", handlers.text)
+    app.router.add_get("/{coll}/{ts}/{tail:.*}", handlers.memento)
+    app.router.add_get("/{coll}/{tail:.*}", handlers.timegate)
+    return app
