@@ -15,7 +15,8 @@ from archive.urls import _CACHE
 # Query keys of links that are never content: search, shortlinks, share buttons, comment replies.
 SKIP_QUERY_KEYS = frozenset({"s", "p", "share", "replytocom", "like_comment", "print"})
 SKIP_EXTENSIONS = frozenset(
-    ["jpg", "jpeg", "png", "gif", "webp", "svg", "ico", "bmp", "tif", "tiff", "avif", "mp3", "mp4", "m4a", "wav", "ogg", "webm", "mov", "avi", "pdf", "zip", "gz", "rar", "7z", "tar", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "css", "js", "json", "woff", "woff2", "ttf", "eot", "exe", "dmg", "apk"]
+    "jpg jpeg png gif webp svg ico bmp tif tiff avif mp3 mp4 m4a wav ogg webm mov avi pdf zip gz "
+    "rar 7z tar doc docx xls xlsx ppt pptx css js json woff woff2 ttf eot exe dmg apk".split()
 )
 # WordPress archives that multiply without adding articles: tags, authors, feeds, search, comments,
 # admin, attachments, embeds and date archives (the calendar trap).

@@ -56,7 +56,7 @@ def start_crawl(seed: Path, data: Path, *extra, fsize: int | None = None) -> sub
     ]
     data.parent.mkdir(parents=True, exist_ok=True)
     # the harness's capture of the output lives off the disk under test (a full tmpfs would cut it)
-    out, err = (tempfile.TemporaryFile("w+") for _ in ("stdout", "stderr"))
+    out, err = (tempfile.TemporaryFile("w+") for _ in ("stdout", "stderr"))  # noqa: SIM115 - closed by finish()
     proc = subprocess.Popen(args, cwd=ROOT, stdout=out, stderr=err, text=True, preexec_fn=_limits(fsize))
     proc.outputs = (out, err)
     return proc

@@ -223,9 +223,8 @@ def test_stop_all_refuses_new_runs_and_stops_running(tmp_path):
         runner.refuse_new()
         runner.terminate(proc, grace=5)
     assert proc.returncode == -signal.SIGTERM
-    with pytest.raises(ServiceStopping):
-        with runner.launch([sys.executable, "-c", "pass"], tmp_path / "y.log"):
-            pass
+    with pytest.raises(ServiceStopping), runner.launch([sys.executable, "-c", "pass"], tmp_path / "y.log"):
+        pass
 
 
 def test_stop_orphan_checks_the_crawl_id(tmp_path):

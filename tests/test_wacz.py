@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import io
 import json
 import os
 import subprocess
@@ -80,7 +79,7 @@ def test_members_are_stored_and_hashed(wacz):
             assert res["hash"] == "sha256:" + hashlib.sha256(zf.read(res["path"])).hexdigest()
         digest = json.loads(zf.read("datapackage-digest.json"))
         assert digest["hash"] == "sha256:" + hashlib.sha256(zf.read("datapackage.json")).hexdigest()
-        lines = gzip.open(io.BytesIO(zf.read("indexes/index.cdx.gz"))).read().decode().splitlines()
+        lines = gzip.decompress(zf.read("indexes/index.cdx.gz")).decode().splitlines()
         assert lines == sorted(lines) and all(
             json.loads(ln.split(" ", 2)[2])["filename"] == "news.warc.gz" for ln in lines
         )

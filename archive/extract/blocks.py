@@ -12,10 +12,13 @@ import unicodedata
 from lxml import etree
 
 BLOCK_TAGS = frozenset(
-    ["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "blockquote", "pre", "div", "section", "article", "header", "footer", "aside", "main", "ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr", "caption", "address", "hr", "details", "summary", "center", "fieldset", "legend", "figure", "body", "html"]
+    "p h1 h2 h3 h4 h5 h6 li dt dd blockquote pre div section article header footer aside main "
+    "ul ol dl table thead tbody tfoot tr caption address hr details summary center fieldset "
+    "legend figure body html".split()
 )
 SKIP_TAGS = frozenset(
-    ["script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math", "canvas", "video", "audio", "picture", "button", "input", "select", "textarea", "option", "form", "nav", "figcaption", "head", "title", "meta", "link"]
+    "script style noscript template iframe object embed svg math canvas video audio picture "
+    "button input select textarea option form nav figcaption head title meta link".split()
 )
 CELL_TAGS = frozenset(("td", "th"))
 SKIP_CLASSES = ("screen-reader-text", "sr-only", "visually-hidden", "wp-caption-text")
@@ -83,7 +86,7 @@ class _Collector:
 
 
 # trafilatura's output tree: its own tag names, nothing hidden left to skip.
-TRAFILATURA_BLOCKS = frozenset(["body", "doc", "main", "p", "head", "item", "list", "quote", "code", "row", "table"])
+TRAFILATURA_BLOCKS = frozenset("body doc main p head item list quote code row table".split())
 
 
 def _not_element(el) -> bool:

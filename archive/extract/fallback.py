@@ -18,7 +18,7 @@ def trafilatura_blocks(root, url: str | None) -> tuple[list[str], str | None]:
         doc = trafilatura.bare_extraction(
             root, url=url, include_comments=False, include_tables=True, with_metadata=False
         )
-    except Exception as exc:  # trafilatura raises assorted errors on odd trees; a crawl must go on
+    except Exception as exc:  # noqa: BLE001 - trafilatura raises assorted errors on odd trees; a crawl must go on
         logger.debug("trafilatura failed on %s: %r", url, exc)
         return [], f"trafilatura failed: {type(exc).__name__}"
     if doc is None or doc.body is None:

@@ -30,7 +30,7 @@ def compile_selector(expr: str) -> etree.XPath:
         from parsel.csstranslator import HTMLTranslator
 
         return etree.XPath(HTMLTranslator().css_to_xpath(expr))
-    except Exception as exc:  # cssselect and lxml raise several unrelated types
+    except Exception as exc:  # noqa: BLE001 - cssselect and lxml raise several unrelated types
         raise BadSelector(f"invalid selector {expr!r}: {exc}") from None
 
 
@@ -62,10 +62,7 @@ def select(root, expr: str) -> list:
 def select_text(root, expr: str) -> str | None:
     """The first non-empty text a selector gives (an element's whole text, or a string)."""
     for item in select(root, expr):
-        if isinstance(item, etree._Element):
-            text = " ".join(element_blocks(item))
-        else:
-            text = normalize(str(item))
+        text = " ".join(element_blocks(item)) if isinstance(item, etree._Element) else normalize(str(item))
         if text:
             return text
     return None

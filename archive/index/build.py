@@ -36,7 +36,7 @@ def url_key(url: str) -> str:
     """The SURT sort key, as cdxj-indexer computes it."""
     try:
         return surt.surt(url)
-    except Exception:  # cdxj-indexer falls back to the raw URL too
+    except Exception:  # noqa: BLE001 - cdxj-indexer falls back to the raw URL too
         return url
 
 

@@ -65,7 +65,7 @@ def _check_member(fh, member, report: FileReport, state: _State, indexed) -> Non
         for record in ArchiveIterator(LimitReader(fh, member.length), check_digests=True):
             _check_record(record, member.offset, report, state, indexed)
             report.records += 1
-    except Exception as exc:  # a damaged record must not stop the check of the others
+    except Exception as exc:  # noqa: BLE001 - a damaged record must not stop the check of the others
         report.problems.append((member.offset, f"unreadable record: {exc}"))
 
 

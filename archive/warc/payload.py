@@ -104,7 +104,7 @@ def payload_problems(record) -> list[str]:
             length += len(chunk)
             if decoder is not None and not decoder.eof:
                 decoder.decompress(chunk)
-    except Exception as exc:  # zlib.error, brotli.error: any decoder failure is one finding
+    except Exception as exc:  # noqa: BLE001 - zlib.error, brotli.error: any decoder failure is one finding
         problems.append(f"payload does not decode as {coding}: {exc}")
         decoder = None
     if decoder is not None and length and not decoder.eof:

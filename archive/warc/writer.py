@@ -136,7 +136,7 @@ class RotatingWarcWriter:
         self.serial += 1
         # buffering=0: every compressed chunk goes straight to the OS, nothing waits in Python
         path = self.directory / (self._name + OPEN_SUFFIX)
-        self._fh = open(path, "xb", buffering=0)
+        self._fh = open(path, "xb", buffering=0)  # noqa: SIM115 - held until close()
         self._writer = WARCWriter(_WriteAll(self._fh), gzip=True, warc_version=WARC_VERSION)
         info = {
             "software": "arsip",

@@ -93,7 +93,7 @@ class RunningSite:
         loop = self._loop = asyncio.new_event_loop()
         try:
             runner = loop.run_until_complete(self._open())
-        except BaseException as exc:  # reported to start() in the caller's thread
+        except BaseException as exc:  # noqa: BLE001 - reported to start() in the caller's thread
             self._error = exc
             ready.set()
             loop.close()

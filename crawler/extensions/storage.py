@@ -8,6 +8,7 @@ in the crawl report.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import resource
 import shutil
@@ -31,10 +32,8 @@ def describe(exc: BaseException, directory: str | Path | None = None) -> str:
         return str(exc)
     words = [str(exc), getattr(exc, "sqlite_errorname", "")]
     if directory is not None:
-        try:
+        with contextlib.suppress(OSError):
             words.append(f"{shutil.disk_usage(directory).free:,} bytes free in {directory}")
-        except OSError:
-            pass
     limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
     if limit != resource.RLIM_INFINITY:
         words.append(f"files are limited to {limit:,} bytes (ulimit -f)")
