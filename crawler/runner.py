@@ -26,6 +26,7 @@ from crawler.extensions.report import (
     EXIT_CODES,
     FAILED,
     INTERRUPTED,
+    CrawlReport,
     load_report,
     now_iso,
     report_path,
@@ -142,7 +143,7 @@ def _run_process(seed: Seed, opts: CrawlOptions, settings: dict) -> tuple[list[s
         lambda failure: errors.append(f"{failure.type.__name__}: {failure.getErrorMessage()}")
     )
     process.start()
-    extension = getattr(crawler, "arsip_report", None)
+    extension = crawler.get_extension(CrawlReport)
     return errors, extension.report if extension is not None else None
 
 

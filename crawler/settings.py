@@ -102,6 +102,7 @@ def build_settings(
         "ITEM_PIPELINES": {"crawler.pipelines.articles.ArticlePipeline": 300},
         # SpiderState persists spider.state, which arsip does not use, and raises on a full disk
         "EXTENSIONS": {
+            "crawler.extensions.storage.StorageGuard": 1,
             "crawler.extensions.report.CrawlReport": 10,
             "crawler.extensions.progress.Progress": 20,
             "scrapy.extensions.spiderstate.SpiderState": None,

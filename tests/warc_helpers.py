@@ -161,6 +161,7 @@ def _run_crawl(job: dict) -> None:
     import scrapy
     from scrapy.crawler import CrawlerProcess
 
+    from crawler.extensions.archive import archive_session
     from crawler.middlewares.capture import capture_settings
 
     captures: list[dict] = []
@@ -181,7 +182,7 @@ def _run_crawl(job: dict) -> None:
             captures.append({"url": response.url, "status": response.status, "capture": capture})
             if job["convert"] and b"html" in response.headers.get("Content-Type", b""):
                 text = " ".join(response.css("p::text").getall())
-                captures[-1]["conversion"] = self.crawler.arsip_archive.write_conversion(
+                captures[-1]["conversion"] = archive_session(self.crawler).write_conversion(
                     capture["record_id"], response.url, text
                 )
             if job["follow"] and b"html" in response.headers.get("Content-Type", b""):

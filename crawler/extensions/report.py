@@ -75,7 +75,7 @@ def now_iso() -> str:
 
 
 class CrawlReport:
-    """Extension: collects errors (``crawler.arsip_report.add_error``) and writes the report."""
+    """Extension: collects errors (``crawler.get_extension(CrawlReport).add_error``) and writes the report."""
 
     def __init__(self, crawler):
         self.crawler = crawler
@@ -86,7 +86,6 @@ class CrawlReport:
         self.errors: list[dict] = list(self.previous.get("errors", []))
         self.retried: list[dict] = list(self.previous.get("retried", []))
         self.report: dict | None = None
-        crawler.arsip_report = self
 
     @classmethod
     def from_crawler(cls, crawler):

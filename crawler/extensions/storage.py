@@ -18,6 +18,8 @@ from pathlib import Path
 from scrapy.core.scheduler import Scheduler
 from scrapy.utils.defer import deferred_from_coro
 
+from crawler.extensions.report import CrawlReport
+
 logger = logging.getLogger(__name__)
 
 STORAGE_FAILED = "storage_failed"
@@ -40,22 +42,36 @@ def describe(exc: BaseException, directory: str | Path | None = None) -> str:
     return "; ".join(w for w in words if w)
 
 
+class StorageGuard:
+    """Extension: remembers the crawl's first failed write, so every component stops writing."""
+
+    def __init__(self):
+        self.failure: BaseException | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls()
+
+
 def storage_failed(crawler) -> bool:
     """Whether a write of this crawl has already failed (nothing more should be written)."""
-    return getattr(crawler, "arsip_storage_failure", None) is not None
+    guard = crawler.get_extension(StorageGuard)
+    return guard is not None and guard.failure is not None
 
 
 def stop_for_storage(crawler, url: str, exc: BaseException) -> None:
     """Record the first failed write and close the spider; later failures are only counted."""
     crawler.stats.inc_value("arsip/storage/failed_writes")
-    if storage_failed(crawler):
-        return
-    crawler.arsip_storage_failure = exc
+    guard = crawler.get_extension(StorageGuard)
+    if guard is not None:
+        if guard.failure is not None:
+            return
+        guard.failure = exc
     message = (
         f"storage: cannot write the archive: {describe(exc, crawler.settings.get('ARSIP_COLLECTION_DIR'))}"
     )
     logger.error("%s (while storing %s); stopping the crawl, closed WARC files stay valid", message, url)
-    report = getattr(crawler, "arsip_report", None)
+    report = crawler.get_extension(CrawlReport)
     if report is not None:
         report.add_error(url, message)
     if crawler.engine is not None and crawler.engine.spider is not None:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
 from archive.warc.records import Exchange
 from archive.warc.session import ArchiveSession
+from crawler.extensions.archive import archive_session
 from crawler.extensions.storage import STORAGE_ERRORS, stop_for_storage, storage_failed
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,10 @@ def capture_settings(
     """Scrapy settings to merge into a crawl so that every exchange is archived."""
     return {
         "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.capture.WarcCaptureMiddleware": ORDER},
+        "EXTENSIONS": {
+            "crawler.extensions.archive.WarcArchive": 5,
+            "crawler.extensions.storage.StorageGuard": 1,
+        },
         "DEFAULT_REQUEST_HEADERS": {
             "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
             "Accept-Language": "id,en;q=0.8",
@@ -80,48 +84,17 @@ def restrict_accept_encoding(value: bytes) -> bytes:
 
 
 class WarcCaptureMiddleware:
-    """Archives every HTTP(S) exchange into the collection's WARC files."""
+    """Archives every HTTP(S) exchange into the crawl's :class:`WarcArchive` session."""
 
     def __init__(self, crawler, session: ArchiveSession):
         self.crawler, self.session, self.stats = crawler, session, crawler.stats
 
     @classmethod
     def from_crawler(cls, crawler):
-        settings = crawler.settings
-        if not settings.getbool("ARSIP_WARC_ENABLED", True):
-            raise NotConfigured("ARSIP_WARC_ENABLED is off")
-        directory = settings.get("ARSIP_WARC_DIR")
-        if not directory:
-            raise NotConfigured("ARSIP_WARC_DIR is not set")
-        session = ArchiveSession(
-            Path(directory),
-            settings.get("ARSIP_WARC_PREFIX", "arsip"),
-            settings.getdict("ARSIP_WARC_INFO"),
-            settings.getint("ARSIP_WARC_MAX_SIZE", 10**9),
-            settings.getbool("ARSIP_WARC_DEDUP", True),
-        )
-        middleware = cls(crawler, session)
-        crawler.arsip_archive = session
-        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
-        return middleware
-
-    def spider_opened(self, spider) -> None:
-        self.session.open()
-        self.stats.set_value("arsip/warc/repaired_files", self.session.stats["repaired_files"])
-
-    def spider_closed(self, spider, reason) -> None:
-        try:
-            self.session.close()
-        except STORAGE_ERRORS as exc:  # the WARC is closed by now; the digest store or index lag
-            log.error(
-                "cannot finish archiving in %s: %s (the WARC files are closed; the next crawl "
-                "indexes any it misses, `arsip index` rebuilds the index)",
-                self.session.coll_dir,
-                exc,
-            )
-        for key in ("records", "bytes", "responses", "revisits", "conversions", "files"):
-            self.stats.set_value(f"arsip/warc/{key}", self.session.stats[key])
+        session = archive_session(crawler)
+        if session is None:
+            raise NotConfigured("no WARC archive in this crawl (WarcArchive extension off)")
+        return cls(crawler, session)
 
     def process_request(self, request):
         encoding = request.headers.get("Accept-Encoding")

@@ -18,6 +18,8 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
 
+from crawler.extensions.report import CrawlReport
+
 
 def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> float | None:
     """Parse a ``Retry-After`` header: delta-seconds or an HTTP date; None when absent or bad."""
@@ -62,7 +64,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return result
 
     def _note(self, request: Request, reason: str):
-        report = getattr(self.crawler, "arsip_report", None)
+        report = self.crawler.get_extension(CrawlReport)
         if report is not None:
             report.add_retry(request.url, reason, request.meta.get("retry_times", 0) + 1)
 

@@ -20,6 +20,8 @@ from twisted.internet.threads import deferToThread
 from archive.atomic import write_atomic
 from archive.catalog import NEW, UNCHANGED, ArticleRecord, Catalog
 from archive.urls import canonicalize, url_hash16
+from crawler.extensions.archive import archive_session
+from crawler.extensions.report import CrawlReport
 from crawler.extensions.storage import STORAGE_ERRORS, stop_for_storage, storage_failed
 from crawler.links import in_scope
 from crawler.pipelines.extract_pool import ExtractionPool, default_processes, extract_page
@@ -144,7 +146,7 @@ class ArticlePipeline:
         if not (self.text_dir / file).exists():
             return False
         row = self.catalog.get(canonical_url)
-        return getattr(self.crawler, "arsip_archive", None) is None or bool(row and row["text_warc_file"])
+        return archive_session(self.crawler) is None or bool(row and row["text_warc_file"])
 
     def _canonical(self, item: ArticlePage, article) -> str:
         declared = getattr(article, "canonical_url", None)
@@ -155,14 +157,14 @@ class ArticlePipeline:
         return item.key
 
     def _archive_text(self, item: ArticlePage, record: ArticleRecord, text: str):
-        archive = getattr(self.crawler, "arsip_archive", None)
+        archive = archive_session(self.crawler)
         if archive is None or not record.record_id:
             return
         where = archive.write_conversion(refers_to=record.record_id, target_uri=item.url, text=text)
         self.catalog.set_text_location(record.canonical_url, where["warc_file"], where["warc_offset"])
 
     def _fail(self, item: ArticlePage, error: str):
-        report = getattr(self.crawler, "arsip_report", None)
+        report = self.crawler.get_extension(CrawlReport)
         if report is not None:
             report.add_error(item.url, error)
 

@@ -19,6 +19,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from archive.catalog import Catalog
 from archive.urls import canonicalize
+from crawler.extensions.report import CrawlReport
 from crawler.extensions.storage import STORAGE_ERRORS, stop_for_storage, storage_failed
 from crawler.links import ARTICLE, CANDIDATE, LISTING, PAGE_RE, article_url, classify, in_scope, page_number
 from crawler.middlewares.safety import PrivateAddressRefused
@@ -262,7 +263,7 @@ class NewsSpider(Spider):
             return
         if error is None or (failure.check(IgnoreRequest) and storage_failed(self.crawler)):
             return  # a storage failure is reported once, by crawler.extensions.storage
-        report = getattr(self.crawler, "arsip_report", None)
+        report = self.crawler.get_extension(CrawlReport)
         if report is not None:
             report.add_error(request.url, error)
         self.logger.warning("failed %s: %s", request.url, error)
