@@ -34,12 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (module_name, help_text) in COMMANDS.items():
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue  # a command whose module is not written yet is simply not offered
+        module = importlib.import_module(module_name)  # a command that fails to import is an error
         command = sub.add_parser(name, help=help_text, description=help_text)
         command.set_defaults(_module=module, _name=name)
         configure = getattr(module, f"configure_{name.replace('-', '_')}", None) or module.configure

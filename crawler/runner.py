@@ -14,24 +14,14 @@ from __future__ import annotations
 
 import fcntl
 import logging
-import secrets
 import shutil
 import sys
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from archive.errors import CrawlError
-from crawler.extensions.report import (
-    EXIT_CODES,
-    FAILED,
-    INTERRUPTED,
-    CrawlReport,
-    load_report,
-    now_iso,
-    report_path,
-    write_report,
-)
+from crawler.crawls import EXIT_CODES, FAILED, INTERRUPTED, new_crawl_id, report_path
+from crawler.extensions.report import CrawlReport, load_report, now_iso, write_report
 from crawler.seed import Seed
 from crawler.settings import CrawlOptions, build_settings, effective_seed
 
@@ -54,10 +44,6 @@ class CrawlResult:
     @property
     def report_path(self) -> Path:
         return report_path(self.collection_dir, self.crawl_id)
-
-
-def new_crawl_id() -> str:
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
 
 
 class CollectionLock:

@@ -20,7 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.atomic import write_atomic
+from archive.catalog import text_filename
 from archive.errors import ArsipError
+from archive.extract import extract
+from archive.extract.identity import article_key
+from archive.urls import url_hash16
 from archive.warc.reader import read_at, scan
 
 log = logging.getLogger(__name__)
@@ -86,8 +90,6 @@ def extract_batch(batch: list[tuple], hints, article_pattern: str | None = None)
     Without a seed's ``article_pattern`` (already applied when planning), the page's own signals
     decide what is an article, so home pages and archives are not exported as articles.
     """
-    from archive.extract import extract
-
     results = []
     for path, offset, date in batch:
         try:
@@ -105,7 +107,7 @@ def extract_batch(batch: list[tuple], hints, article_pattern: str | None = None)
         meta = article.to_dict()
         meta.update(
             url=ex.url,
-            canonical_url=article.canonical_url or ex.url,
+            canonical_url=article_key(ex.url, article.canonical_url),
             fetched_at=date,
             warc_file=os.path.basename(path),
             warc_offset=offset,
@@ -210,10 +212,6 @@ def keep(item: dict, opts: ExportOptions) -> bool:
     return not opts.url_prefix or any(u.startswith(_strip(opts.url_prefix)) for u in urls)
 
 
-def hash16(canonical_url: str) -> str:
-    return hashlib.sha256(canonical_url.encode("utf-8")).hexdigest()[:16]
-
-
 class Ordinals:
     """canonical URL -> text file name, assigned once: from the catalog, else remembered in the output."""
 
@@ -234,7 +232,7 @@ class Ordinals:
                 for n in [*self.files.values(), *self.catalog.values()]
                 if n.split("_", 1)[0].isdigit()
             ]
-            name = f"{max(used, default=-1) + 1:03d}_{hash16(canonical_url)}.txt"
+            name = text_filename(max(used, default=-1) + 1, url_hash16(canonical_url))
         self.files[canonical_url] = name
         return name
 
@@ -258,7 +256,7 @@ def _catalog_files(path: Path) -> dict[str, str]:
         return {}
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
         rows = conn.execute("SELECT canonical_url, ordinal FROM articles").fetchall()
-    return {url: f"{ordinal:03d}_{hash16(url)}.txt" for url, ordinal in rows}
+    return {url: text_filename(ordinal, url_hash16(url)) for url, ordinal in rows}
 
 
 def write_texts(items: list[dict], opts: ExportOptions, report: ExportReport) -> list[dict]:

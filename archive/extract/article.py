@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from archive.extract.identity import looks_like_article
+
 
 @dataclass
 class Article:
@@ -45,8 +47,6 @@ class Article:
     @property
     def is_article(self) -> bool:
         """True for an article page: by its signals, or with none either way, by its text length."""
-        from archive.extract.signals import looks_like_article
-
         return self.ok and looks_like_article(self.page_kind, self.blocks)
 
     @classmethod

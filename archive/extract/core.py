@@ -17,9 +17,9 @@ from archive.extract.blocks import elements_blocks
 from archive.extract.category import category
 from archive.extract.cleanup import clean_blocks
 from archive.extract.fallback import trafilatura_blocks
+from archive.extract.identity import page_kind
 from archive.extract.page import Page, load
 from archive.extract.selectors import drop, select_elements
-from archive.extract.signals import page_kind
 from archive.extract.wordpress import article_scope, find_body, strip_junk
 
 logger = logging.getLogger(__name__)

@@ -10,8 +10,9 @@ import re
 from pathlib import Path
 
 from archive.errors import ArsipError
+from archive.extract import extract
 from archive.index.query import Capture, CdxjIndex, sort_closest
-from archive.warc.reader import Exchange, read_at, resolve_revisit
+from archive.warc.reader import ArchivedResponse, read_at, resolve_revisit
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 HTML_MIMES = ("text/html", "application/xhtml+xml")
@@ -69,14 +70,14 @@ class Collection:
     def closest(self, url: str, ts: str) -> list[Capture]:
         return sort_closest(self.replayable(url), ts)
 
-    def load(self, cap: Capture) -> Exchange:
+    def load(self, cap: Capture) -> ArchivedResponse:
         """Read a capture's record; a revisit comes back with its original payload."""
         exchange = read_at(self.warc_path(cap.filename), cap.offset)
         if exchange.rec_type == "revisit":
             exchange = resolve_revisit(exchange, self._find_original)
         return exchange
 
-    def _find_original(self, revisit: Exchange) -> Exchange | None:
+    def _find_original(self, revisit: ArchivedResponse) -> ArchivedResponse | None:
         uri, date = revisit.refers_to or (revisit.url, "")
         digest = _digest(revisit.payload_digest)
         for url in dict.fromkeys((uri, revisit.url)):
@@ -93,8 +94,6 @@ class Collection:
 
     def article(self, cap: Capture):
         """Extract the clean article from a capture (see :mod:`archive.extract`)."""
-        from archive.extract import extract
-
         exchange = self.load(cap)
         return extract(exchange.body, exchange.url, headers=dict(exchange.headers))
 

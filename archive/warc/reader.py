@@ -22,7 +22,7 @@ GZIP_MAGIC = b"\x1f\x8b\x08"
 
 
 @dataclass
-class Exchange:
+class ArchivedResponse:
     """An archived HTTP response (or resource), its body already de-chunked and content-decoded."""
 
     url: str
@@ -73,7 +73,7 @@ def _read_body(path: str, offset: int, verify: bool = False) -> tuple[bytes, boo
     return b"", False
 
 
-def read_at(path: str | Path, offset: int, verify: bool = False) -> Exchange:
+def read_at(path: str | Path, offset: int, verify: bool = False) -> ArchivedResponse:
     """Read the record at ``offset`` of the WARC ``path`` (raises :class:`WarcError` if unreadable,
     or with ``verify`` if its digests do not match)."""
     path = str(path)
@@ -91,9 +91,9 @@ def read_at(path: str | Path, offset: int, verify: bool = False) -> Exchange:
     return exchange
 
 
-def _exchange(record, path: str, offset: int) -> Exchange:
+def _exchange(record, path: str, offset: int) -> ArchivedResponse:
     rh = record.rec_headers
-    ex = Exchange(
+    ex = ArchivedResponse(
         url=rh.get_header("WARC-Target-URI", ""),
         date=rh.get_header("WARC-Date", ""),
         rec_type=record.rec_type,
@@ -116,7 +116,9 @@ def _exchange(record, path: str, offset: int) -> Exchange:
     return ex
 
 
-def resolve_revisit(revisit: Exchange, find_original: Callable[[Exchange], Exchange | None]) -> Exchange:
+def resolve_revisit(
+    revisit: ArchivedResponse, find_original: Callable[[ArchivedResponse], ArchivedResponse | None]
+) -> ArchivedResponse:
     """Merge a revisit with its original: the revisit's status and headers, the original's payload.
 
     The Content-Encoding that matters is the original's, since its body is the one served.

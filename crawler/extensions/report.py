@@ -17,17 +17,12 @@ from scrapy import signals
 
 from archive.atomic import replacing
 from archive.catalog import Catalog, CatalogError
+from crawler.crawls import FAILED, FINISHED, INTERRUPTED, report_path
 
 logger = logging.getLogger(__name__)
 
-FINISHED, FAILED, INTERRUPTED = "finished", "failed", "interrupted"
-EXIT_CODES = {FINISHED: 0, FAILED: 1, INTERRUPTED: 3}
 MAX_RETRIES_LISTED = 10_000
 BOUNDED_REASONS = ("finished", "closespider_pagecount", "closespider_itemcount")
-
-
-def report_path(collection_dir: str | Path, crawl_id: str) -> Path:
-    return Path(collection_dir) / "crawls" / f"{crawl_id}.json"
 
 
 def load_report(path: str | Path) -> dict | None:

@@ -19,11 +19,11 @@ from twisted.internet.threads import deferToThread
 
 from archive.atomic import write_atomic
 from archive.catalog import NEW, UNCHANGED, ArticleRecord, Catalog
-from archive.urls import canonicalize, url_hash16
+from archive.extract.identity import article_key
+from archive.urls import url_hash16
 from crawler.extensions.archive import archive_session
 from crawler.extensions.report import CrawlReport
 from crawler.extensions.storage import STORAGE_ERRORS, stop_for_storage, storage_failed
-from crawler.links import in_scope
 from crawler.pipelines.extract_pool import ExtractionPool, default_processes, extract_page
 
 logger = logging.getLogger(__name__)
@@ -150,11 +150,7 @@ class ArticlePipeline:
 
     def _canonical(self, item: ArticlePage, article) -> str:
         declared = getattr(article, "canonical_url", None)
-        if declared:
-            declared = canonicalize(item.url if declared.startswith("/") else declared)
-            if in_scope(declared, self.crawler.spider.allowed_domains):
-                return declared
-        return item.key
+        return article_key(item.url, declared, self.crawler.spider.allowed_domains, fallback=item.key)
 
     def _archive_text(self, item: ArticlePage, record: ArticleRecord, text: str):
         archive = archive_session(self.crawler)

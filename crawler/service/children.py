@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 import signal
 import subprocess
 import sys
 import threading
 import time
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -45,11 +43,6 @@ def crawl_command(seed_path: str | Path, data: str | Path, crawl_id: str) -> lis
         "--crawl-id",
         crawl_id,
     ]
-
-
-def new_crawl_id() -> str:
-    """A sortable, unique crawl id such as ``20250101T060000Z-3fa1``."""
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
 
 
 def signal_group(pgid: int, signum: int) -> bool:

@@ -11,11 +11,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from pathlib import Path
 
+from crawler.crawls import log_path, new_crawl_id
 from crawler.seed import Seed, SeedError, load_seed
 
-from .children import CrawlStartError, ServiceStopping, crawl_command, new_crawl_id
-from .outcome import log_path, read_report, summarize
+from .children import CrawlStartError, ServiceStopping, crawl_command
+from .outcome import read_report, summarize
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +74,7 @@ def crawl(service, seed: Seed, trigger: str) -> None:
     """Start the crawl process, wait for it within the seed's time limit, record the outcome."""
     crawl_id = new_crawl_id()
     argv = crawl_command(seed.path, service.data, crawl_id)
-    log = log_path(service.data, seed.name, crawl_id)
+    log = log_path(Path(service.data) / seed.name, crawl_id)
     started = time.monotonic()
     try:
         with service.runner.launch(argv, log) as proc:

@@ -13,23 +13,17 @@ import logging
 import signal
 from pathlib import Path
 
+from crawler.crawls import EXIT_OUTCOMES, report_path
+
 logger = logging.getLogger(__name__)
-
-EXIT_OUTCOMES = {0: "finished", 1: "failed", 3: "interrupted"}
-
-
-def report_path(data: str | Path, collection: str, crawl_id: str) -> Path:
-    return Path(data) / collection / "crawls" / f"{crawl_id}.json"
-
-
-def log_path(data: str | Path, collection: str, crawl_id: str) -> Path:
-    """Where the scheduler keeps a crawl's own output (beside its report)."""
-    return Path(data) / collection / "crawls" / f"{crawl_id}.log"
 
 
 def read_report(data: str | Path, collection: str, crawl_id: str) -> dict | None:
     """The crawl's report, looked up in its collection first and then in any collection."""
-    candidates = [report_path(data, collection, crawl_id), *Path(data).glob(f"*/crawls/{crawl_id}.json")]
+    candidates = [
+        report_path(Path(data) / collection, crawl_id),
+        *Path(data).glob(f"*/crawls/{crawl_id}.json"),
+    ]
     for path in candidates:
         try:
             report = json.loads(path.read_text(encoding="utf-8"))

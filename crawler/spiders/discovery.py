@@ -17,15 +17,8 @@ from lxml import etree
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
-ARTICLE_TYPES = {
-    "article",
-    "newsarticle",
-    "reportagenewsarticle",
-    "analysisnewsarticle",
-    "opinionnewsarticle",
-    "blogposting",
-    "backgroundnewsarticle",
-}
+from archive.extract.identity import ARTICLE, kind_from_signals
+
 TYPE_RE = re.compile(r'"@type"\s*:\s*(\[[^\]]*\]|"[^"]*")')
 
 
@@ -116,23 +109,24 @@ def _feed_link(item) -> str | None:
 
 
 def is_article_page(response) -> bool:
-    """Page signals of an article: ``og:type=article``, JSON-LD ``NewsArticle`` (or kin), or the
-    WordPress ``single-post`` body class."""
-    og = response.css('meta[property="og:type"]::attr(content)').get("")
-    if og.strip().lower() == "article":
-        return True
-    if "single-post" in response.css("body::attr(class)").get("").split():
-        return True
+    """Whether a fetched page is an article by its own signals: the one rule export and replay
+    use too (:func:`archive.extract.identity.kind_from_signals`)."""
+    og_type = response.css('meta[property="og:type"]::attr(content)').get("")
+    classes = response.css("body::attr(class)").get("").split()
+    return kind_from_signals(og_type, _ld_types(response), classes) == ARTICLE
+
+
+def _ld_types(response) -> list[str]:
+    """Every JSON-LD ``@type`` the page names, read without parsing whole documents."""
+    types: list[str] = []
     for script in response.css('script[type="application/ld+json"]::text').getall():
         for match in TYPE_RE.finditer(script):
             try:
-                types = json.loads(match.group(1))
+                found = json.loads(match.group(1))
             except ValueError:
                 continue
-            types = types if isinstance(types, list) else [types]
-            if any(str(t).lower() in ARTICLE_TYPES for t in types):
-                return True
-    return False
+            types += [str(t) for t in (found if isinstance(found, list) else [found])]
+    return types
 
 
 def feed_links(response) -> list[str]:
