@@ -51,8 +51,14 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed-test $(PYWB_VENV)/.installed $(WACZ_VENV)/.installed browser-deps
 	ARSIP_REQUIRE_PYWB=1 ARSIP_REQUIRE_WACZ=1 ARSIP_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q
 
+# The formatter, the linter, the import contract (archive/ never imports crawler/) and the type
+# checker, pinned in pyproject.toml's test extra so every machine runs the same versions.
+LINTED := crawler archive scheduler.py tests bench
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check crawler archive scheduler.py tests bench
+	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 # The benchmarks compare against wget and pywb and serve the site with nginx (an aiohttp file
 # server stands in when nginx cannot be installed).
