@@ -28,6 +28,8 @@ __all__ = [
 ]
 
 DEFAULT_CONTACT = "https://github.com/arsip-archiver/arsip"
+# The bundled site's URLs, whatever port it is served on (.test never resolves: RFC 2606).
+BUNDLED_ORIGIN = "http://channel9.arsip.test/"
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
@@ -67,11 +69,17 @@ class Schedule:
 
 @dataclass(frozen=True)
 class BundledSite:
-    """Serve the bundled Channel9-style site for this seed (the embedded default)."""
+    """Serve the bundled Channel9-style site for this seed (the embedded default).
+
+    The site's URLs start with ``origin`` whatever loopback port serves it: the crawl reaches the
+    origin through the site as an HTTP proxy, so what is archived does not depend on the port.
+    """
 
     articles: int = 60
     seed: int = 9
     port: int = 0  # 0 picks a free loopback port
+    origin: str = BUNDLED_ORIGIN
+    served_at: str | None = None  # the loopback URL serving the site during a crawl (not in TOML)
 
 
 @dataclass(frozen=True)
@@ -93,7 +101,7 @@ class Seed:
     path: str | None = None
 
     def with_base_url(self, base_url: str) -> Seed:
-        """Return this seed pointed at ``base_url`` (used for the bundled site's free port)."""
+        """Return this seed pointed at ``base_url`` (used for the bundled site's origin)."""
         from dataclasses import replace
 
         base = base_url.rstrip("/")
@@ -186,9 +194,25 @@ def _bundled(table: Table, path) -> BundledSite:
         articles=positive(table.get("articles", int, 60), path, "bundled_site.articles", allow_zero=False),
         seed=table.get("seed", int, 9),
         port=positive(table.get("port", int, 0), path, "bundled_site.port"),
+        origin=_check_origin(table.get("origin", str, BUNDLED_ORIGIN), path),
     )
     table.finish()
     return site
+
+
+def _check_origin(url: str, path) -> str:
+    """An ``http://host[:port]/`` origin, returned as ``http://host[:port]/`` in lower case."""
+    key = "bundled_site.origin"
+    parts = urlsplit(check_url(url, path, key))
+    if parts.scheme != "http":
+        raise SeedError(path, key, f"the bundled site speaks plain http, not {parts.scheme}: {url!r}")
+    try:
+        parts.port  # noqa: B018 - raises on a port that is not a number or out of range
+    except ValueError:
+        raise SeedError(path, key, f"invalid port in {url!r}") from None
+    if parts.username is not None or parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise SeedError(path, key, f"give only scheme and host (http://host/), got {url!r}")
+    return f"http://{parts.netloc.lower()}/"
 
 
 def _check_pattern(pattern, path):
@@ -214,8 +238,8 @@ def seed_from_dict(data: dict, path: str | Path = "<seed>") -> Seed:
         for url in starts:
             check_url(url, path, "start_urls")
     elif not starts:
-        starts = ("http://127.0.0.1/",)
-    # A bundled seed's start URLs are paths until the site's port is known (Seed.with_base_url).
+        starts = (bundled.origin,)
+    # A bundled seed's start URLs are paths on its origin (Seed.with_base_url, when the crawl starts).
     domains = top.strings("allowed_domains") or (
         () if bundled else tuple(sorted({urlsplit(u).hostname for u in starts}))
     )

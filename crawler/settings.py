@@ -116,6 +116,12 @@ def build_settings(
         settings["ARSIP_EXTRACT_PROCESSES"] = opts.extract_processes
     if opts.warc:
         merge(settings, _capture(seed, collection_dir, crawl_id))
+    bundled = seed.bundled_site
+    if bundled is not None and bundled.served_at:
+        from crawler.middlewares.bundled import bundled_proxy_settings
+
+        # the bundled site's origin never resolves: its requests go to the port serving it
+        merge(settings, bundled_proxy_settings(bundled.origin, bundled.served_at))
     return settings
 
 

@@ -19,9 +19,18 @@ def test_shipped_channel9_seed_loads_and_rebases():
     seed = load_seed(ROOT / "seeds" / "channel9.toml")
     assert seed.name == "channel9"
     assert seed.bundled_site is not None and seed.allow_private_networks
-    rebased = seed.with_base_url("http://127.0.0.1:5555/")
-    assert rebased.start_urls == ("http://127.0.0.1:5555/",)
-    assert rebased.allowed_domains == ("127.0.0.1",)
+    assert seed.bundled_site.origin == "http://channel9.arsip.test/"  # the default origin
+    rebased = seed.with_base_url(seed.bundled_site.origin)
+    assert rebased.start_urls == ("http://channel9.arsip.test/",)
+    assert rebased.allowed_domains == ("channel9.arsip.test",)
+
+
+def test_bundled_site_origin_is_normalised(tmp_path):
+    seed = load_seed(
+        write(tmp_path, 'name = "demo"\n[bundled_site]\norigin = "http://Demo.Arsip.TEST:8080"\n')
+    )
+    assert seed.bundled_site.origin == "http://demo.arsip.test:8080/"
+    assert seed.start_urls == ("http://demo.arsip.test:8080/",)
 
 
 def test_minimal_seed_gets_polite_defaults(tmp_path):
@@ -72,6 +81,21 @@ def test_minimal_seed_gets_polite_defaults(tmp_path):
             "invalid regular expression",
         ),
         ('name = "A B"\nstart_urls = ["https://a.example/"]', "name", "lowercase"),
+        (
+            'name = "a"\n[bundled_site]\norigin = "channel9.arsip.test"',
+            "bundled_site.origin",
+            "not an http(s) URL",
+        ),
+        ('name = "a"\n[bundled_site]\norigin = "https://a.test/"', "bundled_site.origin", "plain http"),
+        ('name = "a"\n[bundled_site]\norigin = "http://a.test/news/"', "bundled_site.origin", "only scheme"),
+        ('name = "a"\n[bundled_site]\norigin = "http://a.test/?x=1"', "bundled_site.origin", "only scheme"),
+        ('name = "a"\n[bundled_site]\norigin = "http://u@a.test/"', "bundled_site.origin", "only scheme"),
+        (
+            'name = "a"\n[bundled_site]\norigin = "http://a.test:99999/"',
+            "bundled_site.origin",
+            "invalid port",
+        ),
+        ('name = "a"\n[bundled_site]\norigin = 5', "bundled_site.origin", "expected a string"),
         ('name = "a"\nstart_urls = [', "<file>", "invalid TOML"),
     ],
 )

@@ -13,8 +13,6 @@ from urllib.parse import urlsplit
 
 from archive.errors import CrawlError
 
-DEMO_PORT = 8765  # a stable port keeps the demo's URLs, and so its catalog keys, stable across runs
-
 
 def configure(parser: argparse.ArgumentParser):
     parser.add_argument("target", metavar="SEED_OR_URL", help="a seed file (seeds/x.toml) or a site URL")
@@ -101,29 +99,25 @@ def resolve_seed(target: str):
 
 @contextlib.contextmanager
 def live_seed(seed):
-    """The seed itself, or for a ``[bundled_site]`` seed the bundled site running on loopback with
-    the seed rebased on its URL, for as long as the crawl runs."""
+    """The seed itself, or for a ``[bundled_site]`` seed the bundled site running on loopback for
+    as long as the crawl runs, with the seed rebased on the site's origin and ``served_at`` set to
+    the loopback URL that the crawl reaches the origin through (any free port: the URLs archived
+    are the origin's, the same from one run to the next)."""
     if seed.bundled_site is None:
         yield seed
         return
+    from dataclasses import replace
+
     from crawler.demosite import Faults, SiteConfig, start_site
 
     bundled = seed.bundled_site
     config = SiteConfig(articles=bundled.articles, seed=bundled.seed, faults=Faults())
-    site = _start(start_site, config, bundled.port)
+    site = start_site(config, port=bundled.port, origin=bundled.origin)
     try:
-        yield seed.with_base_url(site.url)
+        live = seed.with_base_url(bundled.origin)
+        yield replace(live, bundled_site=replace(bundled, served_at=site.url))
     finally:
         site.stop()
-
-
-def _start(start_site, config, port: int):
-    if port:
-        return start_site(config, port=port)
-    try:
-        return start_site(config, port=DEMO_PORT)
-    except OSError:
-        return start_site(config, port=0)
 
 
 def run(args) -> int:

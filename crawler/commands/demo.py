@@ -49,8 +49,10 @@ def run(args) -> int:
             raise CrawlError("--articles: the demo site needs at least 3 articles")
         seed = replace(seed, bundled_site=replace(seed.bundled_site, articles=args.articles))
     with live_seed(seed) as live:
+        bundled = live.bundled_site
         print(
-            f"demo site: {live.start_urls[0]} ({seed.bundled_site.articles} articles), crawling into {args.data}"
+            f"demo site: {bundled.origin} ({bundled.articles} articles, served on {bundled.served_at}), "
+            f"crawling into {args.data}"
         )
         result = run_crawl(live, CrawlOptions(data_dir=args.data, progress=args.progress))
     print(summary(result.report, result.collection_dir))

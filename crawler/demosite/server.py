@@ -2,6 +2,13 @@
 
 :class:`RunningSite` is what :func:`crawler.demosite.start_site` returns. Its content can be
 reconfigured while it runs (same port, same URLs), which is what incremental-crawl tests need.
+
+Every absolute URL the site writes (links, sitemaps, feeds, robots.txt, canonical links,
+redirects) starts with its ``origin``: by default the address it listens on, or a public origin
+such as ``http://channel9.arsip.test/`` that the site answers for as an HTTP proxy would, so that
+its URLs do not depend on the port it was given. It answers the absolute-form request targets a
+client sends to a proxy (``GET http://channel9.arsip.test/path HTTP/1.1``) for that origin, and
+421 Misdirected Request for any other.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from datetime import UTC
 from email.utils import format_datetime, parsedate_to_datetime
 
 from aiohttp import web
+from yarl import URL
 
 from . import faults as fx
 from .config import Faults, SiteConfig
@@ -27,10 +35,11 @@ SMALL_PAGE = b'<!DOCTYPE html><html><head><meta charset="UTF-8"><title>Lambat</t
 
 
 class RunningSite:
-    """The demo site served on ``host``; ``url``, ``corpus``, ``requests_log``; a context manager."""
+    """The demo site served on ``host``; ``url``, ``origin``, ``corpus``, ``requests_log``; a context manager."""
 
-    def __init__(self, config: SiteConfig, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, config: SiteConfig, host: str = "127.0.0.1", port: int = 0, origin: str | None = None):
         self.host, self.port = host, port
+        self._origin = origin.rstrip("/") + "/" if origin else None
         self.requests_log: list[tuple[str, str, int]] = []
         self._config = config
         self._state: tuple | None = None
@@ -43,6 +52,11 @@ class RunningSite:
     def url(self) -> str:
         host = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
         return f"http://[{host}]:{self.port}/" if ":" in host else f"http://{host}:{self.port}/"
+
+    @property
+    def origin(self) -> str:
+        """The site's public origin, which every URL it writes starts with (by default ``url``)."""
+        return self._origin or self.url
 
     @property
     def config(self) -> SiteConfig:
@@ -61,7 +75,7 @@ class RunningSite:
         ready.wait()
         if self._error is not None:
             raise self._error
-        log.info("demo site serving %s (%d articles)", self.url, len(self.corpus))
+        log.info("demo site %s serving on %s (%d articles)", self.origin, self.url, len(self.corpus))
         return self
 
     def reconfigure(self, **changes) -> None:
@@ -69,7 +83,7 @@ class RunningSite:
         config, pages, picker = self._state
         new = config.with_changes(**changes)
         if new.content_key() != config.content_key():
-            pages = Pages(build_corpus(new), self.url)
+            pages = Pages(build_corpus(new), self.origin)
         if "faults" in changes:  # a fresh count, so the same faults replay the same sequence
             picker = fx.FaultPicker(new.faults)
         self._state = (new, pages, picker)
@@ -106,32 +120,48 @@ class RunningSite:
             loop.close()
 
     async def _open(self) -> web.AppRunner:
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", self._handle)
+        # Every request is the site's, whatever its path: a middleware rather than a route, since
+        # aiohttp's router answers 404 itself for the empty path of the target "http://host".
+        app = web.Application(middlewares=[self._every_request])
         runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
         await runner.setup()
         site = web.TCPSite(runner, self.host, self.port, backlog=1024)
         await site.start()
         self.port = runner.addresses[0][1]
-        self._state = (self._config, Pages(self._corpus, self.url), fx.FaultPicker(self._config.faults))
+        self._state = (self._config, Pages(self._corpus, self.origin), fx.FaultPicker(self._config.faults))
         return runner
+
+    @web.middleware
+    async def _every_request(self, request: web.Request, handler) -> web.StreamResponse:
+        return await self._handle(request)
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         status = 0  # stays 0 when the connection is dropped
+        target = request.path_qs if request.path else "/" + request.path_qs
         try:
-            response = await self._respond(request, *self._state)
+            response = await self._respond(request, target, *self._state)
             status = response.status
             return response
         finally:
-            self.requests_log.append((request.method, request.path_qs, status))
+            self.requests_log.append((request.method, target, status))
+
+    def _misdirected(self, request: web.Request) -> bool:
+        """An absolute-form target (``GET http://host/path``, as sent to a proxy) naming another
+        origin than this site's. Origin-form targets are answered whatever their Host header."""
+        if request.raw_path.startswith("/"):
+            return False
+        origin, asked = URL(self.origin), URL(request.raw_path)  # request.url has the socket's scheme
+        return (asked.scheme, asked.host, asked.port) != (origin.scheme, origin.host, origin.port)
 
     async def _respond(
-        self, request: web.Request, config: SiteConfig, pages: Pages, picker
+        self, request: web.Request, target: str, config: SiteConfig, pages: Pages, picker
     ) -> web.StreamResponse:
         if request.method not in ("GET", "HEAD"):
             return web.Response(status=405, headers={"Allow": "GET, HEAD"})
-        path = MANY_SLASHES.sub("/", request.path)  # nginx's merge_slashes
-        outcome = picker.pick(request.path_qs)
+        if self._misdirected(request):
+            return web.Response(status=421, text=f"this server answers for {self.origin} only\n")
+        path = MANY_SLASHES.sub("/", request.path) or "/"  # nginx's merge_slashes
+        outcome = picker.pick(target)
         if outcome in (503, 500):
             return await send(request, fx.error_page(outcome, config.faults))
         if outcome == fx.SLOW:
