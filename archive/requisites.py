@@ -280,7 +280,7 @@ class _CssScanner:
             close = text.find("*/", i)
             return len(text) if close < 0 else close + 2
         if token in ("'", '"'):
-            return _STRING_BODY[token].match(text, i).end() + 1
+            return _run_end(_STRING_BODY[token], text, i) + 1
         if token in ("{", "}"):
             self.brace(token)
         elif token == "@font-face":
@@ -308,18 +308,24 @@ class _CssScanner:
         self.depth = max(0, self.depth - 1)
 
 
+def _run_end(pattern: re.Pattern, text: str, i: int) -> int:
+    """Where a run of ``pattern`` (one that also matches nothing) starting at ``i`` ends."""
+    match = pattern.match(text, i)
+    return match.end() if match else i
+
+
 def _url_function(text: str, i: int) -> tuple[tuple[int, int, str] | None, int]:
     """After ``url(``: the URL's span and raw text, and where scanning goes on."""
-    i = _WS.match(text, i).end()
+    i = _run_end(_WS, text, i)
     if i < len(text) and text[i] in "\"'":
         quote = text[i]
-        end = _STRING_BODY[quote].match(text, i + 1).end()
+        end = _run_end(_STRING_BODY[quote], text, i + 1)
         span = (i + 1, end, text[i + 1 : end])
-        after = _WS.match(text, end + 1).end()
+        after = _run_end(_WS, text, end + 1)
     else:
-        end = _UNQUOTED_URL.match(text, i).end()
+        end = _run_end(_UNQUOTED_URL, text, i)
         span = (i, end, text[i:end])
-        after = _WS.match(text, end).end()
+        after = _run_end(_WS, text, end)
     if after < len(text) and text[after] == ")":
         return (span if span[2] else None), after + 1
     close = text.find(")", after)  # a bad url(): dropped, as a browser does
@@ -327,10 +333,10 @@ def _url_function(text: str, i: int) -> tuple[tuple[int, int, str] | None, int]:
 
 
 def _import(text: str, i: int) -> tuple[tuple[int, int, str] | None, int]:
-    i = _WS.match(text, i).end()
+    i = _run_end(_WS, text, i)
     if i < len(text) and text[i] in "\"'":
         quote = text[i]
-        end = _STRING_BODY[quote].match(text, i + 1).end()
+        end = _run_end(_STRING_BODY[quote], text, i + 1)
         return ((i + 1, end, text[i + 1 : end]) if end > i + 1 else None), end + 1
     if text[i : i + 4].lower() == "url(":
         return _url_function(text, i + 4)
