@@ -8,10 +8,10 @@ import gzip
 import pytest
 from scrapy.http import HtmlResponse
 
+from archive.dates import iso_utc
 from crawler.spiders.discovery import (
     Entry,
     is_article_page,
-    iso_utc,
     parse_feed,
     parse_sitemap,
     robots_sitemaps,

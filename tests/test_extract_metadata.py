@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from archive.dates import to_iso
 from archive.extract import extract
-from archive.extract.dates import to_iso
 from crawler.seed import ExtractionHints
 
 URL = "https://berita.example/2024/05/judul/"

@@ -19,7 +19,8 @@ from pathlib import Path
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from archive.index.query import CdxjIndex, pad_timestamp, query
+from archive.dates import pad_timestamp
+from archive.index.query import CdxjIndex, query
 from archive.warc.reader import read_at, scan
 
 BASE = "http://news.test"

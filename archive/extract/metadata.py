@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
+from archive.dates import to_iso
 from archive.extract.blocks import normalize
-from archive.extract.dates import to_iso
 from archive.extract.fields import Source, css, css_all, hint, ld, meta, resolve
 from archive.extract.page import Page
 from archive.extract.selectors import select

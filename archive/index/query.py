@@ -13,10 +13,12 @@ import mmap
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import surt as _surt
+
+from archive.dates import pad_timestamp, ts_to_datetime
 
 
 def url_key(url: str) -> str:
@@ -25,26 +27,6 @@ def url_key(url: str) -> str:
         return _surt.surt(url)
     except Exception:  # noqa: BLE001 - surt raises many kinds on odd input; the raw URL still sorts
         return url
-
-
-def pad_timestamp(ts: str) -> str:
-    """Complete a partial timestamp (``2024``, ``202403``...) to 14 digits, earliest instant."""
-    digits = "".join(ch for ch in ts if ch.isdigit())[:14]
-    padded = digits + "19700101000000"[len(digits) :] if len(digits) < 4 else digits.ljust(14, "0")
-    month, day = padded[4:6], padded[6:8]
-    padded = padded[:4] + (month if month != "00" else "01") + (day if day != "00" else "01") + padded[8:]
-    return padded
-
-
-def ts_to_datetime(ts: str) -> datetime:
-    """Parse a (possibly partial) timestamp into an aware UTC datetime, clamping impossible fields."""
-    ts = pad_timestamp(ts)
-    parts = [int(ts[0:4]), int(ts[4:6]), int(ts[6:8]), int(ts[8:10]), int(ts[10:12]), int(ts[12:14])]
-    limits = [(1, 9999), (1, 12), (1, 28), (0, 23), (0, 59), (0, 59)]
-    try:
-        return datetime(*parts, tzinfo=UTC)
-    except ValueError:
-        return datetime(*[min(max(v, lo), hi) for v, (lo, hi) in zip(parts, limits, strict=True)], tzinfo=UTC)
 
 
 @dataclass(order=True)

@@ -9,7 +9,8 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import quote, urlencode
 
-from archive.index.query import Capture, ts_to_datetime
+from archive.dates import ts_to_datetime
+from archive.index.query import Capture
 
 STYLE = (
     "body{font:15px/1.5 system-ui,sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#222}"

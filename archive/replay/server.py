@@ -10,13 +10,12 @@ from __future__ import annotations
 import json
 import logging
 import re
-from datetime import UTC
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import urljoin
 
 from aiohttp import web
 
+from archive.dates import LATEST, http_date_to_ts, ts_to_http_date
 from archive.index.query import Capture, query
 from archive.replay import pages
 from archive.replay.collection import Collection, CollectionError, list_collections
@@ -55,18 +54,6 @@ RENAMED = {
 }
 TS_RE = re.compile(r"^(\d{1,14})([a-z]{2}_)?$")
 PER_PAGE = 50
-
-
-def http_date(ts: str) -> str:
-    return pages.ts_to_datetime(ts).strftime("%a, %d %b %Y %H:%M:%S GMT")
-
-
-def ts_from_http_date(value: str) -> str:
-    """An Accept-Datetime value as a 14-digit timestamp (latest if it cannot be parsed)."""
-    try:
-        return parsedate_to_datetime(value).astimezone(UTC).strftime("%Y%m%d%H%M%S")
-    except (TypeError, ValueError):
-        return "99991231235959"
 
 
 def target_url(request: web.Request, prefix: str) -> str:
@@ -152,7 +139,7 @@ class ReplayApp:
         coll = self.collection(name)
         url = target_url(request, f"/{name}/")
         wanted = request.headers.get("Accept-Datetime")
-        ts = ts_from_http_date(wanted) if wanted else "99991231235959"
+        ts = (wanted and http_date_to_ts(wanted)) or LATEST
         caps = coll.closest(url, ts)
         if not caps:
             return html_response(pages.not_found_page(name, url, coll.index.nearby(url)), status=404)
@@ -175,11 +162,11 @@ class ReplayApp:
         lines = [
             f'<{caps[0].url}>; rel="original"',
             f'<{base}/timemap/link/{caps[0].url}>; rel="self"; type="application/link-format"; '
-            f'from="{http_date(caps[0].timestamp)}"; until="{http_date(caps[-1].timestamp)}"',
+            f'from="{ts_to_http_date(caps[0].timestamp)}"; until="{ts_to_http_date(caps[-1].timestamp)}"',
             f'<{base}/{caps[0].url}>; rel="timegate"',
         ]
         lines += [
-            f'<{base}/{c.timestamp}/{c.url}>; rel="memento"; datetime="{http_date(c.timestamp)}"'
+            f'<{base}/{c.timestamp}/{c.url}>; rel="memento"; datetime="{ts_to_http_date(c.timestamp)}"'
             for c in caps
         ]
         return web.Response(text=",\n".join(lines) + "\n", content_type="application/link-format")
@@ -240,9 +227,9 @@ def memento_headers(request: web.Request, coll: str, cap: Capture) -> list[tuple
     link = (
         f'<{cap.url}>; rel="original", <{base}/{cap.url}>; rel="timegate", '
         f'<{base}/timemap/link/{cap.url}>; rel="timemap"; type="application/link-format", '
-        f'<{base}/{cap.timestamp}/{cap.url}>; rel="memento"; datetime="{http_date(cap.timestamp)}"'
+        f'<{base}/{cap.timestamp}/{cap.url}>; rel="memento"; datetime="{ts_to_http_date(cap.timestamp)}"'
     )
-    return [("Memento-Datetime", http_date(cap.timestamp)), ("Link", link)]
+    return [("Memento-Datetime", ts_to_http_date(cap.timestamp)), ("Link", link)]
 
 
 def html_response(body: str, status: int = 200) -> web.Response:

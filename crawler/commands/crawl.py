@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-from datetime import UTC, date, datetime
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from archive.dates import parse_iso
 from archive.errors import CrawlError
 
 
@@ -60,14 +61,11 @@ def add_common(parser: argparse.ArgumentParser):
 
 
 def parse_since(text: str) -> datetime:
-    try:
-        when = datetime.fromisoformat(text)
-    except ValueError:
-        try:
-            when = datetime.combine(date.fromisoformat(text), datetime.min.time())
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
+    """An argparse type: an ISO 8601 date or date-time, UTC unless it states a zone."""
+    when = parse_iso(text)
+    if when is None:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)")
+    return when
 
 
 def _at_least(kind, low):

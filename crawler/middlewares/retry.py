@@ -9,7 +9,6 @@ jitter, capped by ``ARSIP_RETRY_BACKOFF_MAX``.
 
 from __future__ import annotations
 
-import email.utils
 import random
 import time
 
@@ -18,6 +17,7 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
 
+from archive.dates import parse_http_date
 from crawler.extensions.report import CrawlReport
 
 
@@ -29,9 +29,8 @@ def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> 
     text = text.strip()
     if text.isdigit():
         return float(text)
-    try:
-        when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError):
+    when = parse_http_date(text)
+    if when is None:
         return None
     return max(0.0, when.timestamp() - (now if now is not None else time.time()))
 

@@ -7,16 +7,15 @@ sitemaps, an lxml parser configured the same way for feeds.
 
 from __future__ import annotations
 
-import email.utils
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from lxml import etree
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
+from archive.dates import iso_utc
 from archive.extract.identity import ARTICLE, kind_from_signals
 
 TYPE_RE = re.compile(r'"@type"\s*:\s*(\[[^\]]*\]|"[^"]*")')
@@ -28,23 +27,6 @@ class Entry:
 
     url: str
     lastmod: str | None = None
-
-
-def iso_utc(value: str | None) -> str | None:
-    """Normalise a W3C/ISO 8601 or RFC 822 date to ``YYYY-mm-ddTHH:MM:SSZ``; None if unparseable."""
-    if not value or not value.strip():
-        return None
-    text = value.strip()
-    try:
-        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(text)
-        except (TypeError, ValueError):
-            return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def robots_sitemaps(body: bytes, base_url: str) -> list[str]:
