@@ -16,17 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-import surt as _surt
-
 from archive.dates import pad_timestamp, ts_to_datetime
-
-
-def url_key(url: str) -> str:
-    """The SURT key pywb and cdxj-indexer give ``url``."""
-    try:
-        return _surt.surt(url)
-    except Exception:  # noqa: BLE001 - surt raises many kinds on odd input; the raw URL still sorts
-        return url
+from archive.index.build import url_key
 
 
 @dataclass(order=True)
