@@ -1,6 +1,6 @@
 """The per-collection article catalog: one SQLite file, one row per article, keyed by canonical URL.
 
-It is what makes text files stable (SPEC §2): the ordinal ``NNN`` is assigned once, when an article
+It is what makes text files stable (docs/FORMATS.md): the ordinal ``NNN`` is assigned once, when an article
 is first archived, and never changes; the text's SHA-1 tells a changed article from an unchanged
 one; the site's ``lastmod`` as of the last fetch lets the next crawl skip what did not change.
 All writes come from one thread (the crawler's reactor); readers may open their own connection.
@@ -240,7 +240,7 @@ class Catalog:
             yield item
 
     def write_jsonl(self, path: str | Path):
-        """Rewrite ``articles.jsonl`` atomically: one JSON object per article (SPEC §2)."""
+        """Rewrite ``articles.jsonl`` atomically: one JSON object per article (docs/FORMATS.md)."""
         with replacing(path) as out:
             for item in self.rows():
                 out.write(json.dumps(item, ensure_ascii=False) + "\n")

@@ -2,7 +2,7 @@
 
     python -m bench.extraction [--corpus DIR] [--benchmark DIR] [--pages] [--json FILE]
 
-The corpus is a folder of ``<name>.html`` pages with ``<name>.txt`` expected text (SPEC §1 shape)
+The corpus is a folder of ``<name>.html`` pages with ``<name>.txt`` expected text (docs/CLEAN_TEXT.md shape)
 and optional ``<name>.toml`` (``url = ...`` and an ``[extract]`` table of seed hints). The
 benchmark is Scrapinghub's article-extraction-benchmark (``html/<id>.html.gz`` and
 ``ground-truth.json``), read from ``../shared/benchmarks`` when present and never copied.
@@ -34,7 +34,7 @@ class Case:
     html: bytes
     url: str
     expected_blocks: list[str]
-    expected_text: str | None = None  # the whole SPEC §1 file, when the corpus gives one
+    expected_text: str | None = None  # the whole docs/CLEAN_TEXT.md file, when the corpus gives one
     hints: object = None
 
 
@@ -69,7 +69,7 @@ class Score:
 
 
 def spec_blocks(text: str) -> list[str]:
-    """The body blocks of a SPEC §1 text (everything after the second headline)."""
+    """The body blocks of a docs/CLEAN_TEXT.md text (everything after the second headline)."""
     return [part.strip() for part in text.split("\n\n")[2:] if part.strip()]
 
 

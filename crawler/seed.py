@@ -1,4 +1,4 @@
-"""Seed configs: one TOML file per site (SPEC §3), validated before anything is fetched.
+"""Seed configs: one TOML file per site (docs/SEEDS.md), validated before anything is fetched.
 
 A seed is data only. Every key is checked for type and range; an unknown key is an error too,
 because a typo such as ``concurency`` would otherwise silently fall back to a default.

@@ -1,4 +1,4 @@
-"""Export: SPEC §2 files from a collection or loose WARC files, idempotent, filtered, damage-tolerant."""
+"""Export: the docs/FORMATS.md files from a collection or loose WARC files, idempotent, filtered, damage-tolerant."""
 
 from __future__ import annotations
 

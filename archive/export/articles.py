@@ -1,7 +1,7 @@
 """Export clean text from WARC files: re-extract every HTML capture, keep the latest per article.
 
 The flow: scan the WARCs (damage is reported, the good records carry on), extract batches of
-captures in worker processes, keep one capture per canonical URL, filter, then write the SPEC §2
+captures in worker processes, keep one capture per canonical URL, filter, then write the docs/FORMATS.md
 files. Names come from the collection's catalog when there is one, else from the output directory's
 memory (``.arsip-ordinals.json``), so a re-export never renames or duplicates a file.
 """

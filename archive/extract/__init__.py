@@ -1,4 +1,4 @@
-"""Clean article text and metadata from WordPress-style news pages (SPEC §1).
+"""Clean article text and metadata from WordPress-style news pages (docs/CLEAN_TEXT.md).
 
 >>> article = extract(html_bytes, url, hints=seed.hints, headers=response_headers)
 >>> article.ok, article.render()

@@ -1,4 +1,4 @@
-"""The result of extraction: one article, rendered in the shape of the seed files (SPEC §1)."""
+"""The result of extraction: one article, rendered in the shape of the seed files (docs/CLEAN_TEXT.md)."""
 
 from __future__ import annotations
 

@@ -35,7 +35,7 @@ class Written:
 
 
 def warc_filename(prefix: str, serial: int, host: str, moment: datetime | None = None) -> str:
-    """The SPEC §5 file name; the timestamp has milliseconds so restarts never collide."""
+    """The file name of docs/FORMATS.md; the timestamp has milliseconds so restarts never collide."""
     moment = (moment or datetime.now(UTC)).astimezone(UTC)
     stamp = moment.strftime("%Y%m%d%H%M%S") + f"{moment.microsecond // 1000:03d}"
     return f"{prefix}-{stamp}-{serial:05d}-{host}.warc.gz"

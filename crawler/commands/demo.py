@@ -1,6 +1,6 @@
 """``arsip demo``: serve the bundled Channel9-style site on loopback, crawl it, say where things are.
 
-The embedded default (SPEC §8): no network, no configuration, the real pipeline end to end with
+The embedded default (docs/ARCHITECTURE.md): no network, no configuration, the real pipeline end to end with
 ``seeds/channel9.toml``. Running it again crawls incrementally (nothing new: nothing refetched).
 """
 

@@ -1,4 +1,4 @@
-"""``arsip site serve`` and ``arsip site render``: the bundled Channel9-style demo site (SPEC §8)."""
+"""``arsip site serve`` and ``arsip site render``: the bundled Channel9-style demo site (docs/ARCHITECTURE.md)."""
 
 from __future__ import annotations
 

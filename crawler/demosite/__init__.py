@@ -1,4 +1,4 @@
-"""The bundled Channel9-style demo site (SPEC §8): deterministic corpus, WordPress chrome, faults.
+"""The bundled Channel9-style demo site (docs/ARCHITECTURE.md): deterministic corpus, WordPress chrome, faults.
 
 from crawler.demosite import SiteConfig, Faults, start_site, build_corpus
 with start_site(SiteConfig(articles=60, seed=9), port=0) as site:

@@ -32,7 +32,7 @@ def category_slug(category: str) -> str:
 
 @dataclass(eq=False)
 class Article:
-    """One post. ``blocks`` are its expected clean-text blocks (SPEC §1), in page order."""
+    """One post. ``blocks`` are its expected clean-text blocks (docs/CLEAN_TEXT.md), in page order."""
 
     slug: str
     title: str
@@ -157,7 +157,7 @@ class Corpus:
         return max(a.modified for a in self.articles)
 
     def expected_text(self, article: Article) -> str:
-        """The exact clean text of SPEC §1: title, category, blank, title, blank, blocks."""
+        """The exact clean text (docs/CLEAN_TEXT.md): title, category, blank, title, blank, blocks."""
         return (
             f"{article.title}\n{article.category}\n\n{article.title}\n\n" + "\n\n".join(article.blocks) + "\n"
         )

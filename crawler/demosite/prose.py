@@ -1,6 +1,6 @@
 """Generated headlines and article bodies: Indonesian-looking text from a seeded ``random.Random``.
 
-A body is a tuple of :class:`Block`; its ``text`` is exactly the clean-text block SPEC §1 expects
+A body is a tuple of :class:`Block`; its ``text`` is exactly the clean-text block docs/CLEAN_TEXT.md expects
 (one line, single spaces), and ``kind`` tells the renderer which element to wear.
 """
 

@@ -4,7 +4,7 @@ The markup follows the extraction hints of ``seeds/channel9.toml`` (``h1.entry-t
 ``.cat-links a[rel~='category']``, ``div.entry-content``, ``.author-initials``,
 ``time.entry-date``), puts the chrome the hints drop (share block, Jetpack related posts, an ad,
 an inline related box) inside the entry content, and marks the comment form up the non-standard
-way Channel9.id does, so that plain trafilatura leaks its heading, notice and captcha (SPEC §1).
+way Channel9.id does, so that plain trafilatura leaks its heading, notice and captcha (docs/CLEAN_TEXT.md).
 """
 
 from __future__ import annotations

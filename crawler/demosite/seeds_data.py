@@ -1,4 +1,4 @@
-"""The real Channel9.id articles the user gave (SPEC §1), placed in the demo site verbatim.
+"""The real Channel9.id articles the user gave (docs/CLEAN_TEXT.md), placed in the demo site verbatim.
 
 Their clean text lives in ``data/<slug>.txt`` in the golden shape (title, category, blank, title,
 blank, blocks), so the site's expected text for them is the golden file byte for byte.

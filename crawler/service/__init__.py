@@ -1,4 +1,4 @@
-"""The scheduler service: every seed on its timetable, one crawl subprocess per run (SPEC §7).
+"""The scheduler service: every seed on its timetable, one crawl subprocess per run (docs/ARCHITECTURE.md).
 
 ``service`` runs the APScheduler 3 ``BlockingScheduler``; ``syncer`` turns seed files into jobs;
 ``jobs`` holds the job function at a stable import path; ``runner`` starts and stops crawl processes;
