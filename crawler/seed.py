@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from crawler.tomlcheck import SeedError, Table, check_url, parse_duration, positive
+from archive.requisites import KINDS as REQUISITE_KINDS
+from crawler.tomlcheck import SeedError, Table, check_url, parse_duration, parse_size, positive
 
 __all__ = [
     "Seed",
     "SeedError",
     "ExtractionHints",
     "Politeness",
+    "Requisites",
     "Schedule",
     "BundledSite",
     "load_seed",
@@ -68,6 +70,23 @@ class Schedule:
 
 
 @dataclass(frozen=True)
+class Requisites:
+    """Page requisites (stylesheets, images, fonts, scripts, icons, media) fetched with each page.
+
+    ``hosts_allow`` / ``hosts_deny`` are host suffixes (``wp.com`` covers ``i0.wp.com``); deny wins,
+    and a non-empty allow list limits requisites to those hosts and the site's own domains.
+    """
+
+    enabled: bool = True
+    max_per_page: int = 200
+    max_bytes_per_crawl: int = 500 * 1024 * 1024  # 0: no budget
+    hosts_allow: tuple[str, ...] = ()
+    hosts_deny: tuple[str, ...] = ()
+    types: tuple[str, ...] = REQUISITE_KINDS
+    ignore_robots: bool = False  # ignore_robots_for_requisites: fetch assets robots.txt disallows
+
+
+@dataclass(frozen=True)
 class BundledSite:
     """Serve the bundled Channel9-style site for this seed (the embedded default).
 
@@ -97,6 +116,7 @@ class Seed:
     politeness: Politeness = field(default_factory=Politeness)
     schedule: Schedule = field(default_factory=Schedule)
     hints: ExtractionHints = field(default_factory=ExtractionHints)
+    requisites: Requisites = field(default_factory=Requisites)
     bundled_site: BundledSite | None = None
     path: str | None = None
 
@@ -189,6 +209,44 @@ def _hints(table: Table) -> ExtractionHints:
     return hints
 
 
+def _requisites(table: Table, path, top_ignore_robots: bool | None) -> Requisites:
+    types = table.strings("types") if "types" in table.data else REQUISITE_KINDS
+    for kind in types:
+        if kind not in REQUISITE_KINDS:
+            raise SeedError(
+                path, "requisites.types", f"unknown type {kind!r} (use {', '.join(REQUISITE_KINDS)})"
+            )
+    table_ignore = table.get("ignore_robots_for_requisites", bool)
+    if table_ignore is not None and top_ignore_robots is not None and table_ignore != top_ignore_robots:
+        raise SeedError(
+            path,
+            "requisites.ignore_robots_for_requisites",
+            "contradicts the top-level ignore_robots_for_requisites: give it once",
+        )
+    size = table.get("max_bytes_per_crawl", (int, str), 500 * 1024 * 1024)
+    requisites = Requisites(
+        enabled=table.get("enabled", bool, True),
+        max_per_page=positive(table.get("max_per_page", int, 200), path, "requisites.max_per_page"),
+        max_bytes_per_crawl=parse_size(size, path, "requisites.max_bytes_per_crawl"),
+        hosts_allow=_host_suffixes(table, "hosts_allow", path),
+        hosts_deny=_host_suffixes(table, "hosts_deny", path),
+        types=tuple(dict.fromkeys(types)),
+        ignore_robots=bool(table_ignore if table_ignore is not None else top_ignore_robots),
+    )
+    table.finish()
+    return requisites
+
+
+def _host_suffixes(table: Table, key: str, path) -> tuple[str, ...]:
+    hosts = []
+    for host in table.strings(key):
+        host = host.strip().lower().lstrip(".")
+        if not re.fullmatch(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?|\[[0-9a-f:.]+\]", host):
+            raise SeedError(path, f"requisites.{key}", f"not a host name or suffix: {host!r}")
+        hosts.append(host)
+    return tuple(hosts)
+
+
 def _bundled(table: Table, path) -> BundledSite:
     site = BundledSite(
         articles=positive(table.get("articles", int, 60), path, "bundled_site.articles", allow_zero=False),
@@ -263,6 +321,7 @@ def seed_from_dict(data: dict, path: str | Path = "<seed>") -> Seed:
         politeness=_politeness(top.table("politeness"), path),
         schedule=_schedule(top.table("schedule"), path),
         hints=_hints(top.table("extract")),
+        requisites=_requisites(top.table("requisites"), path, top.get("ignore_robots_for_requisites", bool)),
         bundled_site=bundled,
         path=str(path),
     )

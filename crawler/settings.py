@@ -32,6 +32,7 @@ class CrawlOptions:
     concurrency: int | None = None
     allow_private_networks: bool = False
     warc: bool = True
+    requisites: bool = True  # False (--no-requisites): only the pages, whatever the seed says
     progress: str = "auto"  # auto | tty | log | off
     extract_processes: int | None = None  # None: one per spare core; 0: in a thread
 
@@ -55,6 +56,8 @@ def effective_seed(seed: Seed, opts: CrawlOptions) -> Seed:
         pol = replace(pol, delay=opts.delay)
     if opts.concurrency is not None:
         pol = replace(pol, concurrency=opts.concurrency)
+    if not opts.requisites:
+        seed = replace(seed, requisites=replace(seed.requisites, enabled=False))
     return replace(
         seed,
         politeness=pol,
@@ -116,6 +119,10 @@ def build_settings(
         settings["ARSIP_EXTRACT_PROCESSES"] = opts.extract_processes
     if opts.warc:
         merge(settings, _capture(seed, collection_dir, crawl_id))
+    if seed.requisites.enabled:
+        from crawler.middlewares.requisites import requisite_settings
+
+        merge(settings, requisite_settings())
     bundled = seed.bundled_site
     if bundled is not None and bundled.served_at:
         from crawler.middlewares.bundled import bundled_proxy_settings

@@ -36,13 +36,33 @@ def parse_duration(value, path, key) -> float:
     return seconds
 
 
+SIZE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?b?)\s*$", re.IGNORECASE)
+SIZE_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3}
+
+
+def parse_size(value, path, key) -> int:
+    """Accept bytes as an integer or a string such as ``500MB``, ``64 KB``, ``2GB`` (units of 1024)."""
+    if isinstance(value, bool):
+        raise SeedError(path, key, "expected a size such as 1048576 or '500MB', got a boolean")
+    if isinstance(value, int):
+        size = value
+    elif isinstance(value, str) and (match := SIZE_RE.match(value)):
+        size = int(float(match.group(1)) * SIZE_UNITS[match.group(2).lower()])
+    else:
+        raise SeedError(path, key, f"expected a size such as 1048576 or '500MB', got {value!r}")
+    if size < 0:
+        raise SeedError(path, key, f"must be zero or more, got {value!r}")
+    return size
+
+
 class Table:
     """Typed access to one TOML table that remembers which keys were read."""
 
     def __init__(self, data: dict, path, prefix: str = ""):
         if not isinstance(data, dict):
             raise SeedError(path, prefix.rstrip(".") or "<file>", "expected a table")
-        self.data, self.path, self.prefix, self.seen = data, path, prefix, set()
+        self.data, self.path, self.prefix = data, path, prefix
+        self.seen: set[str] = set()
 
     def get(self, key, kind, default=None, required=False):
         self.seen.add(key)

@@ -40,6 +40,12 @@ def configure(parser: argparse.ArgumentParser):
     )
     parser.add_argument("--no-warc", dest="warc", action="store_false", help="do not write WARC files")
     parser.add_argument(
+        "--no-requisites",
+        dest="requisites",
+        action="store_false",
+        help="fetch only the pages, not their stylesheets, images, fonts and scripts",
+    )
+    parser.add_argument(
         "--extract-processes",
         metavar="N",
         type=_non_negative_int,
@@ -133,6 +139,7 @@ def run(args) -> int:
         concurrency=args.concurrency,
         allow_private_networks=args.allow_private_networks,
         warc=args.warc,
+        requisites=args.requisites,
         progress=args.progress,
         extract_processes=args.extract_processes,
     )

@@ -18,6 +18,8 @@ from scrapy import signals
 from archive.atomic import replacing
 from archive.catalog import Catalog, CatalogError
 from crawler.crawls import FAILED, FINISHED, INTERRUPTED, report_path
+from crawler.requisites import STAT as REQUISITE_STAT
+from crawler.requisites import report_section as requisites_section
 
 logger = logging.getLogger(__name__)
 
@@ -131,7 +133,10 @@ class CrawlReport:
         for key, value in stats.items():
             if key.startswith("downloader/response_status_count/"):
                 code = key.rsplit("/", 1)[1]
-                by_status[code] = by_status.get(code, 0) + value
+                # pages only: the requisites' responses are counted in their own section
+                value -= stats.get(f"{REQUISITE_STAT}status_count/{code}", 0)
+                if value:
+                    by_status[code] = by_status.get(code, 0) + value
         pages = sum(by_status.values())
         ok = sum(n for code, n in by_status.items() if code.startswith(("2", "3")))
         after = warc_usage(self.collection)
@@ -162,6 +167,9 @@ class CrawlReport:
                 set(prev.get("warc_files", []))
                 | {n for n, s in after.items() if s != self.warcs_before.get(n)}
             ),
+            "requisites": requisites_section(
+                stats, prev.get("requisites"), getattr(getattr(spider, "requisites", None), "failures", [])
+            ),
             "errors": self.errors,
             "retries": len(self.retried),
             "retried": self.retried,
@@ -180,6 +188,7 @@ def format_summary(report: dict, collection_dir: str | Path | None = None) -> st
         f"{arts.get('unchanged', 0)} unchanged, {arts.get('skipped', 0)} skipped as archived "
         f"({arts.get('total', 0)} in the collection)",
         f"  WARC      {report['warc_bytes']:,} bytes written to {len(report.get('warc_files', []))} file(s)",
+        _requisites_line(report.get("requisites") or {}),
         f"  errors    {len(report['errors'])} (and {report.get('retries', 0)} failed attempts retried)",
     ]
     lines += [f"    {e['url']}: {e['error']}" for e in report["errors"][:20]]
@@ -191,3 +200,11 @@ def format_summary(report: dict, collection_dir: str | Path | None = None) -> st
             f"  report    {path}" if path.exists() else "  report    not written (see the errors above)"
         )
     return "\n".join(lines)
+
+
+def _requisites_line(req: dict) -> str:
+    skipped = sum(req.get(k, 0) for k in ("skipped_budget", "skipped_robots", "skipped_private"))
+    return (
+        f"  requisites {req.get('fetched', 0)} fetched, {req.get('revalidated', 0)} revalidated, "
+        f"{req.get('failed', 0)} failed, {skipped} skipped ({req.get('bytes', 0):,} bytes)"
+    )

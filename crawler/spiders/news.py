@@ -14,16 +14,21 @@ from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
-from scrapy.http import TextResponse
+from scrapy.http import HtmlResponse, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from archive.catalog import Catalog
+from archive.dates import iso_utc
+from archive.requisites import STYLESHEET, find_in_css, find_in_html
 from archive.urls import canonicalize
+from crawler.extensions.archive import archive_session
 from crawler.extensions.report import CrawlReport
 from crawler.extensions.storage import STORAGE_ERRORS, stop_for_storage, storage_failed
 from crawler.links import ARTICLE, CANDIDATE, LISTING, PAGE_RE, article_url, classify, in_scope, page_number
+from crawler.middlewares.requisites import RequisiteBudgetSpent
 from crawler.middlewares.safety import PrivateAddressRefused
 from crawler.pipelines.articles import ArticlePage, utc_now
+from crawler.requisites import MAX_CSS_DEPTH, RequisitePolicy
 from crawler.spiders import discovery
 
 PRIO_DISCOVERY, PRIO_ARTICLE, PRIO_LISTING = 20, 10, 0
@@ -39,7 +44,7 @@ class NewsSpider(Spider):
         self.seed = seed
         self.allowed_domains = list(seed.allowed_domains)
         self.pattern = re.compile(seed.article_pattern) if seed.article_pattern else None
-        self.full, self.since = full, discovery.iso_utc(since) if since else None
+        self.full, self.since = full, iso_utc(since) if since else None
         self.budget = seed.max_articles or None
         self.scheduled: set[str] = set()
         self.skipped: dict[str, str] = {}  # key -> why (unchanged, since, budget)
@@ -48,6 +53,7 @@ class NewsSpider(Spider):
         self.feeds_found = bool(seed.feeds)
         self.deferred: dict[str, str] = {}  # undated links waiting for the sitemaps (with --since)
         self.discovery_done = False
+        self.requisites: RequisitePolicy | None = None
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -55,6 +61,7 @@ class NewsSpider(Spider):
         spider.catalog = Catalog.for_collection(crawler.settings["ARSIP_COLLECTION_DIR"])
         spider.known = spider.catalog.known(text_record=crawler.settings.getbool("ARSIP_WARC_ENABLED", False))
         crawler.signals.connect(spider.idle, signal=signals.spider_idle)
+        spider.requisites = RequisitePolicy(spider.seed.requisites, spider.seed.allowed_domains, crawler)
         return spider
 
     def idle(self):
@@ -141,6 +148,7 @@ class NewsSpider(Spider):
         for link in listings:
             if not self._stop_paging(response.url, link, fresh):
                 yield self._request(link, self.parse_listing, PRIO_LISTING)
+        yield from self.page_requisites(response)
 
     def _stop_paging(self, current: str, link: str, fresh: int) -> bool:
         """Past the article budget follow nothing; in an incremental crawl, stop paging an
@@ -175,6 +183,7 @@ class NewsSpider(Spider):
                 yield self._request(link, self.parse_listing, PRIO_LISTING)
             elif verdict in (ARTICLE, CANDIDATE) and (request := self.consider(link, None, "link")):
                 yield request
+        yield from self.page_requisites(response)
 
     def _is_article(self, response) -> bool:
         if self.pattern is not None:
@@ -246,6 +255,62 @@ class NewsSpider(Spider):
             return "conditional"  # nothing dates it: let the server say (304 = unchanged)
         return "unchanged"
 
+    # -- page requisites: stylesheets, images, fonts, scripts, icons, media ------------------------
+    def page_requisites(self, response):
+        """Requests for what an archived HTML page needs to render (crawler/requisites.py).
+        The page's tree is the one Scrapy parsed for its links, not a second parse."""
+        policy = self.requisites
+        if policy is None or not policy.enabled or not isinstance(response, HtmlResponse):
+            return []
+        found = find_in_html(response.selector.root, response.url)
+        if (response.meta.get("arsip_capture") or {}).get("revisit"):
+            found = self._not_archived(found, policy)
+        return policy.requests_for(found, response.url, self.parse_requisite, self.on_requisite_error)
+
+    def _not_archived(self, found, policy: RequisitePolicy):
+        """The requisites of a page unchanged since it was archived (a revisit) were requested when
+        that content was first archived: request only those the archive still lacks (an earlier
+        crawl stopped before them, or they failed then)."""
+        session = archive_session(self.crawler)
+        if session is None or session.store is None:
+            return found
+        missing = [(url, kind) for url, kind in found if session.store.last_capture(url) is None]
+        policy.count("skipped_archived", len(found) - len(missing))
+        return missing
+
+    def parse_requisite(self, response):
+        """A requisite arrived (archived already, by the capture middleware). It is never read for
+        links; a stylesheet is read for its own requisites (imports, fonts, images)."""
+        policy = self.requisites
+        if policy is None:
+            return
+        policy.fetched(response, revisit=bool((response.meta.get("arsip_capture") or {}).get("revisit")))
+        depth = response.meta.get("arsip_requisite_depth", 0)
+        if response.status != 200 or depth >= MAX_CSS_DEPTH or not _is_css(response):
+            return
+        text = (
+            response.text if isinstance(response, TextResponse) else response.body.decode("utf-8", "replace")
+        )
+        found = find_in_css(text, response.url)
+        yield from policy.requests_for(
+            found, response.url, self.parse_requisite, self.on_requisite_error, depth=depth + 1
+        )
+
+    def on_requisite_error(self, failure):
+        """A requisite that failed or was refused: counted, never an error of its page or crawl."""
+        if self.requisites is None or (failure.check(IgnoreRequest) and storage_failed(self.crawler)):
+            return
+        url = failure.request.url
+        if failure.check(RequisiteBudgetSpent):
+            self.requisites.failed(url, "skipped_budget")
+        elif failure.check(PrivateAddressRefused):
+            self.requisites.failed(url, "skipped_private")
+        elif failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
+            self.requisites.failed(url, "skipped_robots")
+        else:
+            self.requisites.failed(url, "failed", _describe(failure) or "ignored")
+            self.logger.info("requisite failed %s: %s", url, _describe(failure))
+
     # -- failures ----------------------------------------------------------------------------
     def on_error(self, failure):
         """Every failed request ends here: robots and offsite refusals are counted, the rest
@@ -282,6 +347,13 @@ def _describe(failure) -> str | None:
             return None
         return message or "ignored"
     return f"{failure.type.__name__}: {failure.getErrorMessage()}"
+
+
+def _is_css(response) -> bool:
+    if response.meta.get("arsip_requisite") == STYLESHEET:
+        return True
+    content_type = response.headers.get(b"Content-Type") or b""
+    return content_type.split(b";")[0].strip().lower() == b"text/css"
 
 
 def _root(url: str) -> str:
