@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 DATA   ?= ./data
 
-.PHONY: demo test lint bench bench-deps venv clean browser-deps
+.PHONY: demo test test-fast lint bench bench-deps venv clean browser-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed-test $(PYWB_VENV)/.installed $(WACZ_VENV)/.installed browser-deps
 	ARSIP_REQUIRE_PYWB=1 ARSIP_REQUIRE_WACZ=1 ARSIP_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q
+
+# Everything but the tests marked slow (real crawls, the scheduler service, the reliability suite,
+# the demo): the quick loop while working. `make test` (and CI) still runs every test.
+test-fast: $(VENV)/.installed-test $(PYWB_VENV)/.installed $(WACZ_VENV)/.installed browser-deps
+	$(BIN)/python -m pytest -q -m "not slow"
 
 # The formatter, the linter, the import contract (archive/ never imports crawler/) and the type
 # checker, pinned in pyproject.toml's test extra so every machine runs the same versions.

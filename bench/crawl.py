@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ARTICLE_PATTERN = r"^/(?!category/|tag/|author/|page/|feed/|wp-)[a-z0-9-]+/$"
 # wget follows every link; these keep it to what arsip fetches (listings, sitemaps, articles),
 # so both tools crawl comparable page sets.
 WGET_REJECT = r"(/tag/|/author/|/wp-content/|/private/|\?)"
@@ -76,19 +75,6 @@ def measured(
             json.loads(report.read_text()) if report.exists() else {"code": -9, "cpu": 0.0, "maxrss_kb": 0}
         )
     return usage["code"], wall, usage["cpu"], usage["maxrss_kb"] / 1024
-
-
-def write_seed(folder: Path, url: str, name: str = "bench") -> Path:
-    """A seed crawling ``url`` at full speed (no delay, 16 connections, no AutoThrottle)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.toml"
-    path.write_text(
-        f'name = "{name}"\nstart_urls = ["{url}"]\nallow_private_networks = true\n'
-        f"[articles]\nurl_pattern = '{ARTICLE_PATTERN}'\n"
-        "[politeness]\ndelay = 0.0\nconcurrency = 16\nautothrottle = false\n",
-        encoding="utf-8",
-    )
-    return path
 
 
 def arsip_crawl(seed: Path, data: Path, warc: bool = True, extract: bool = True) -> CrawlRun:

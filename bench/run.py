@@ -22,15 +22,18 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import offline, replay_load, results
-from bench.crawl import arsip_crawl, measured, wget_crawl, write_seed
+from bench import offline, overhead, replay_load, results
+from bench.crawl import arsip_crawl, measured, wget_crawl
 from bench.memory import memory_table, verdict
 from bench.plot import plot_throughput
 from bench.staticsite import StaticSite
+from tests.crawl_helpers import write_seed
 
 log = logging.getLogger("bench")
 HERE = Path(__file__).resolve().parent
 SCALE = 20000
+# the bundled site's size for the capture-alone figures (bench.overhead's spider follows every link)
+OVERHEAD_ARTICLES = 200
 VARIANTS = {
     "arsip": {},
     "arsip --no-warc": {"warc": False},
@@ -63,7 +66,7 @@ def size_points(sizes: list[int], work: Path) -> tuple[dict, dict[int, float]]:
     for size in sizes:
         folder = work / f"size-{size}"
         with StaticSite(folder, size) as site:
-            seed = write_seed(folder, site.url)
+            seed = write_seed(folder, site.url, "bench")
             run = arsip_crawl(seed, folder / "data")
             points["arsip"].append((size, run.pages_per_second))
             memory[size] = run.maxrss_mb
@@ -200,7 +203,7 @@ def main(argv=None) -> int:
 def run_all(args, work: Path) -> tuple[list, list[str]]:
     n, repeat = args.articles, args.repeat
     with StaticSite(work / "main", n) as site:
-        seed = write_seed(work / "main", site.url)
+        seed = write_seed(work / "main", site.url, "bench")
         runs, kept = crawl_matrix(seed, site.url, work, repeat)
         cases = offline.article_cases(work / "main" / "site", site.url, _articles(n))
         profile = profile_crawl(seed, work, max(100, n // 4))
@@ -210,6 +213,8 @@ def run_all(args, work: Path) -> tuple[list, list[str]]:
     export = offline.export_rates(sorted((kept / "bench" / "warcs").glob("*.warc.gz")), work, repeat)
     log.info("replay")
     replay = replay_rates(kept, work, repeat)
+    log.info("capture alone (minimal spider)")
+    capture = overhead.measure(work / "overhead", min(n, OVERHEAD_ARTICLES), repeat)
     scale = {2000, SCALE} if args.scale or n >= SCALE else set()
     sizes = sorted(({max(50, n // 8), n // 2} | scale) - {n})
     points, memory = size_points(sizes, work)
@@ -223,7 +228,7 @@ def run_all(args, work: Path) -> tuple[list, list[str]]:
         f"- Site: the bundled demo site, {n:,} articles ({files:,} files) rendered to a folder, served by {server} "
         f"on 127.0.0.1; every figure is the median (min–max) of {repeat} runs unless marked single"
     ]
-    return sections(runs, extraction, export, replay, memory, points, profile, png), intro
+    return sections(runs, capture, extraction, export, replay, memory, points, profile, png), intro
 
 
 def _articles(n: int):
@@ -232,7 +237,7 @@ def _articles(n: int):
     return build_corpus(SiteConfig(articles=n, seed=9)).articles
 
 
-def sections(runs, extraction, export, replay, memory, points, profile, png) -> list:
+def sections(runs, capture, extraction, export, replay, memory, points, profile, png) -> list:
     curve = ["| articles | " + " | ".join(points) + " |", "|---" * (len(points) + 1) + "|"]
     for size in sorted({s for series in points.values() for s, _ in series}):
         curve.append(
@@ -247,6 +252,10 @@ def sections(runs, extraction, export, replay, memory, points, profile, png) -> 
     return [
         ("Targets", targets(runs, replay, memory)),
         ("Crawl + archive throughput", results.crawl_table(runs) + ["", NOTES["crawl"]]),
+        (
+            "WARC capture alone (minimal spider, capture off and on alternated)",
+            overhead.table(capture) + ["", NOTES["capture"]],
+        ),
         (
             "Extraction, pages/s on one core",
             results.rate_table("extractor", extraction) + ["", NOTES["extract"]],
@@ -267,6 +276,9 @@ NOTES = {
     "to the same page set (`--reject-regex` drops tag, author, wp-content and query URLs). "
     '"no extraction" drops arsip\'s article pipeline (extraction, text file, catalog, conversion '
     "record): `arsip crawl` itself has no switch for that; the bench patches the settings.",
+    "capture": "`python -m bench.overhead`: the spider of tests/warc_helpers.py, which fetches and follows "
+    "same-host links and does nothing else, with the capture middleware on and off; the bundled site is "
+    "served live by its aiohttp app. The raw test server's figure is mostly process start-up.",
     "extract": "The rendered article pages of the bench site; one timed pass per repetition after a warm-up.",
     "profile": "cProfile sees the reactor thread only; extraction runs in the thread pool and is measured "
     "on its own above.",

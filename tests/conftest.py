@@ -1,4 +1,5 @@
-"""Shared fixtures: the bundled Channel9-style demo site on loopback (crawler.demosite)."""
+"""Shared fixtures: the bundled Channel9-style demo site on loopback (crawler.demosite), and the
+scheduler service in a subprocess. Shared helpers are in crawl_helpers.py (seed files, ``arsip``)."""
 
 from __future__ import annotations
 
@@ -30,3 +31,21 @@ def site_factory():
     yield start
     for site in started:
         site.stop()
+
+
+@pytest.fixture
+def service(tmp_path):
+    """Start ``python scheduler.py`` on ``tmp_path/data`` and ``tmp_path/seeds``: ``service(**kwargs)``
+    (kwargs of ``test_scheduler_support.ServiceProcess``); every one started is killed at the end."""
+    from test_scheduler_support import ServiceProcess
+
+    started: list[ServiceProcess] = []
+
+    def start(**kwargs) -> ServiceProcess:
+        svc = ServiceProcess(tmp_path, **kwargs)
+        started.append(svc)  # before start(): one that never reports running is killed too
+        return svc.start()
+
+    yield start
+    for svc in started:
+        svc.kill()

@@ -1,4 +1,5 @@
-"""Shared helpers of the crawl tests: seed files, `arsip crawl` in a subprocess, WARC read-back."""
+"""Shared helpers of the tests (and of bench/): seed files, `arsip crawl` in a
+subprocess, WARC read-back, the articles.jsonl fields."""
 
 from __future__ import annotations
 
@@ -11,17 +12,51 @@ from warcio.archiveiterator import ArchiveIterator
 
 ROOT = Path(__file__).resolve().parent.parent
 PATTERN = r"^/(?!category/|tag/|author/|page/|feed/|wp-)[a-z0-9-]+/$"
+UNREACHABLE = "http://127.0.0.1:9/"  # the discard port: a crawl of it fails at once
+# docs/FORMATS.md: the 13 fields of every articles.jsonl line, whether the crawl or export wrote it
+SPEC_FIELDS = frozenset(
+    {
+        "file",
+        "url",
+        "canonical_url",
+        "title",
+        "category",
+        "published",
+        "author",
+        "tags",
+        "language",
+        "fetched_at",
+        "warc_file",
+        "warc_offset",
+        "sha1",
+    }
+)
 
 
 def write_seed(
-    tmp_path: Path, site_url: str, name: str = "site", pattern: bool = True, extra: str = ""
+    folder: Path,
+    url: str = UNREACHABLE,
+    name: str = "site",
+    *,
+    pattern: bool = True,
+    concurrency: int = 16,
+    **schedule: str,
 ) -> Path:
-    """A seed for a demo site already running at ``site_url``, crawled at full speed."""
-    lines = [f'name = "{name}"', f'start_urls = ["{site_url}"]', "allow_private_networks = true"]
+    """``folder/NAME.toml``, a seed of the site at ``url`` with private addresses allowed: the one seed
+    writer of the tests and the benchmarks.
+
+    Crawled at full speed (no delay, no AutoThrottle) over ``concurrency`` connections; ``pattern`` adds
+    the bundled site's article URL pattern (without it, page signals tell articles); ``schedule`` keys
+    (``interval``, ``cron``, ``timezone``, ``time_limit``) make a ``[schedule]`` table.
+    """
+    lines = [f'name = "{name}"', f'start_urls = ["{url}"]', "allow_private_networks = true"]
     if pattern:
         lines += ["[articles]", f"url_pattern = '{PATTERN}'"]
-    lines += ["[politeness]", "delay = 0.0", "concurrency = 16", "autothrottle = false", extra]
-    path = tmp_path / f"{name}.toml"
+    lines += ["[politeness]", "delay = 0.0", f"concurrency = {concurrency}", "autothrottle = false"]
+    if schedule:
+        lines += ["[schedule]", *(f'{key} = "{value}"' for key, value in schedule.items())]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -37,12 +72,13 @@ def arsip(*args, timeout: float = 240) -> subprocess.CompletedProcess:
     )
 
 
-def start_arsip(*args) -> subprocess.Popen:
+def start_arsip(*args, output=subprocess.PIPE) -> subprocess.Popen:
+    """``arsip ARGS`` started in a subprocess, its stdout and stderr going to ``output``."""
     return subprocess.Popen(
         [sys.executable, "-m", "crawler.cli", *map(str, args)],
         cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=output,
+        stderr=output,
         text=True,
     )
 

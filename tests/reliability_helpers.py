@@ -124,13 +124,3 @@ def jsonl_urls(collection: Path) -> list[str]:
     if not path.exists():
         return []
     return [json.loads(line)["url"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def arsip_cli(*args, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "crawler.cli", *map(str, args)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import time
 from pathlib import Path
 
 import pytest
@@ -182,16 +181,3 @@ def test_capture_off_raises_not_configured(site, tmp_path):
     report = crawl(tmp_path / "off", [site.url + "/"], settings={"ARSIP_WARC_ENABLED": False})
     assert "arsip/warc/captures" not in report["stats"]
     assert not (tmp_path / "off" / "warcs").exists()
-
-
-def test_archiving_overhead_side_by_side(site, tmp_path):
-    """Not a timed assertion: measures crawl time with capture on and off and prints the ratio."""
-    timings = {}
-    for label, enabled in (("off", False), ("on", True), ("off2", False), ("on2", True)):
-        start = time.perf_counter()
-        crawl(tmp_path / label, [site.url + "/"], settings={"ARSIP_WARC_ENABLED": enabled})
-        timings[label] = time.perf_counter() - start
-    on, off = timings["on"] + timings["on2"], timings["off"] + timings["off2"]
-    print(
-        f"\narchiving overhead (raw site, process wall time): on {on:.2f}s off {off:.2f}s ratio {on / off:.2f}"
-    )

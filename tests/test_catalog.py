@@ -4,6 +4,8 @@ import hashlib
 import json
 import sqlite3
 
+from crawl_helpers import SPEC_FIELDS
+
 from archive.catalog import CHANGED, NEW, UNCHANGED, ArticleRecord, Catalog, text_filename
 
 
@@ -99,22 +101,7 @@ def test_jsonl_has_the_spec_fields(tmp_path):
         cat.write_jsonl(tmp_path / "articles.jsonl")
     lines = (tmp_path / "articles.jsonl").read_text(encoding="utf-8").splitlines()
     item = json.loads(lines[0])
-    for key in (
-        "file",
-        "url",
-        "canonical_url",
-        "title",
-        "category",
-        "published",
-        "author",
-        "tags",
-        "language",
-        "fetched_at",
-        "warc_file",
-        "warc_offset",
-        "sha1",
-    ):
-        assert key in item
+    assert set(item) >= SPEC_FIELDS, SPEC_FIELDS - set(item)
     assert item["tags"] == ["korea"] and item["warc_offset"] == 10 and len(lines) == 1
 
 

@@ -20,6 +20,8 @@ from tests.crawl_helpers import (
     write_seed,
 )
 
+pytestmark = pytest.mark.slow  # every test here runs `arsip crawl`
+
 REPORT_KEYS = {
     "crawl_id",
     "seed",

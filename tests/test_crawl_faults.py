@@ -3,11 +3,14 @@ finds every article, and the report lists what failed and why."""
 
 from __future__ import annotations
 
+import pytest
+
 from crawler.demosite import Faults, SiteConfig, start_site
 from crawler.middlewares.retry import BackoffRetryMiddleware, retry_after_seconds
 from tests.crawl_helpers import arsip, reports, texts, write_seed
 
 
+@pytest.mark.slow
 def test_faulty_site_still_yields_every_article_and_the_report_says_what_failed(tmp_path):
     faults = Faults(error_503=0.10, slow=0.03, slow_seconds=1.0, drop=0.05, retry_after=1, seed=3)
     with start_site(SiteConfig(articles=500, seed=9, faults=faults), port=0) as site:

@@ -3,8 +3,12 @@ fetched and exported again."""
 
 from __future__ import annotations
 
+import pytest
+
 from crawler.demosite import SiteConfig, start_site
 from tests.crawl_helpers import arsip, article_paths, reports, requested_paths, texts, write_seed
+
+pytestmark = pytest.mark.slow  # two `arsip crawl` runs of 500 articles
 
 
 def test_first_crawl_finds_all_then_second_fetches_only_new_and_changed(tmp_path):

@@ -7,8 +7,12 @@ import signal
 import time
 from collections import Counter
 
+import pytest
+
 from crawler.demosite import SiteConfig, start_site
 from tests.crawl_helpers import arsip, article_paths, reports, start_arsip, texts, warc_records, write_seed
+
+pytestmark = pytest.mark.slow  # `arsip crawl` stopped, then resumed
 
 
 def wait_for(condition, timeout=120.0):
@@ -20,8 +24,7 @@ def wait_for(condition, timeout=120.0):
 
 def test_sigterm_then_rerun_archives_every_article_exactly_once(tmp_path):
     with start_site(SiteConfig(articles=500, seed=9), port=0) as site:
-        seed = write_seed(tmp_path, site.url, extra="")
-        seed.write_text(seed.read_text().replace("concurrency = 16", "concurrency = 4"))
+        seed = write_seed(tmp_path, site.url, concurrency=4)
         data, coll = tmp_path / "data", tmp_path / "data" / "site"
         paths = article_paths(site)
         proc = start_arsip("crawl", seed, "--data", data, "--progress", "off")

@@ -45,6 +45,7 @@ def test_resolution_is_checked_not_the_name():
     assert all(refused_reason(a) == "loopback" for a in resolve("localhost"))
 
 
+@pytest.mark.slow
 def test_private_site_is_refused_without_the_flag(tmp_path):
     with start_site(SiteConfig(articles=5, seed=9), port=0) as site:
         proc = arsip("crawl", site.url, "--data", tmp_path / "data", "--delay", "0")
@@ -55,6 +56,7 @@ def test_private_site_is_refused_without_the_flag(tmp_path):
     assert any("loopback" in e["error"] and "allow-private-networks" in e["error"] for e in report["errors"])
 
 
+@pytest.mark.slow
 def test_robots_disallow_is_obeyed_with_page_signal_recognition(tmp_path):
     with start_site(SiteConfig(articles=20, seed=9), port=0) as site:
         seed = write_seed(tmp_path, site.url, pattern=False)
@@ -89,6 +91,7 @@ class Bomb(BaseHTTPRequestHandler):
         pass
 
 
+@pytest.mark.slow
 def test_decompressed_size_is_bounded(tmp_path):
     server = ThreadingHTTPServer(("127.0.0.1", 0), Bomb)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -137,11 +140,11 @@ def test_settings_turn_consoles_off():
     assert settings["USER_AGENT"].startswith("arsip/") and "(+https://" in settings["USER_AGENT"]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not os.path.exists("/proc/net/tcp"), reason="needs Linux /proc")
 def test_a_running_crawl_opens_no_listening_port(tmp_path):
     with start_site(SiteConfig(articles=60, seed=9), port=0) as site:
-        seed = write_seed(tmp_path, site.url)
-        seed.write_text(seed.read_text().replace("concurrency = 16", "concurrency = 2"))
+        seed = write_seed(tmp_path, site.url, concurrency=2)
         proc = start_arsip("crawl", seed, "--data", tmp_path / "data", "--progress", "off")
         samples, listening = 0, set()
         while proc.poll() is None:

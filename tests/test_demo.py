@@ -3,9 +3,12 @@ a second run is incremental."""
 
 from __future__ import annotations
 
+import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from tests.crawl_helpers import arsip, reports
+
+pytestmark = pytest.mark.slow  # `arsip demo` crawls the bundled site, twice
 
 
 def test_demo_crawls_the_bundled_site_and_prints_where_things_are(tmp_path):

@@ -16,10 +16,9 @@ from test_replay_archive import fetch, index_collection, serve
 from archive.index.query import CdxjIndex
 from archive.replay.server import make_app
 from crawler.cli import main
+from crawler.demosite import SiteConfig, start_site
 
-pytest.importorskip("crawler.demosite.server", reason="the bundled demo site is not there yet")
-pytest.importorskip("archive.extract")
-from crawler.demosite import SiteConfig, start_site  # noqa: E402
+pytestmark = pytest.mark.slow  # real crawls of the bundled site: two by arsip, one by wget
 
 SEED = str(Path(__file__).resolve().parent.parent / "seeds" / "channel9.toml")
 ARTICLE_PATH = re.compile(r"^/(?!category/|tag/|author/|page/|feed/|wp-)[a-z0-9-]+/$")

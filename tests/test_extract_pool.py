@@ -3,11 +3,16 @@ most the page it held, never the crawl (the pool is rebuilt)."""
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import pytest
+
+from tests.crawl_helpers import ROOT, arsip, start_arsip, write_seed
 
 SCRIPT = """
 import os, signal, sys
@@ -48,29 +53,13 @@ def test_worker_result_equals_in_process_and_a_dead_worker_is_replaced():
     assert lines["second"] in ("ok", "BrokenProcessPool")  # the page in flight may be lost, no more
 
 
+@pytest.mark.slow
 def test_workers_do_not_outlive_a_crawl_killed_outright(site_factory, tmp_path):
-    import os
-    import signal
-    import time
-
-    from tests.crawl_helpers import write_seed
-
     site = site_factory(articles=300, seed=9)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "crawler.cli",
-            "crawl",
-            str(write_seed(tmp_path, site.url)),
-            "--data",
-            str(tmp_path / "data"),
-            "--progress",
-            "off",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    seed = write_seed(tmp_path, site.url)
+    # no pipes: a worker that outlived the crawl would hold them open
+    proc = start_arsip(
+        "crawl", seed, "--data", tmp_path / "data", "--progress", "off", output=subprocess.DEVNULL
     )
     children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
     deadline = time.monotonic() + 60
@@ -91,32 +80,15 @@ def test_workers_do_not_outlive_a_crawl_killed_outright(site_factory, tmp_path):
     assert not [pid for pid in workers if alive(pid)]
 
 
+@pytest.mark.slow
 def test_texts_are_the_same_from_worker_processes_and_from_a_thread(site_factory, tmp_path):
-    from tests.crawl_helpers import write_seed
-
     site = site_factory(articles=12, seed=9)
     seed = write_seed(tmp_path, site.url)
     texts = []
     for processes in ("2", "0"):
         data = tmp_path / f"data-{processes}"
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "crawler.cli",
-                "crawl",
-                str(seed),
-                "--data",
-                str(data),
-                "--progress",
-                "off",
-                "--extract-processes",
-                processes,
-            ],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
+        done = arsip(
+            "crawl", seed, "--data", data, "--progress", "off", "--extract-processes", processes, timeout=120
         )
         assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
         # ordinals follow the order pages finished, which differs from run to run: key on the URL hash

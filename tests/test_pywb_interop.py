@@ -15,6 +15,8 @@ import subprocess
 import sys
 import time
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -85,13 +87,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def wayback(archived, tmp_path_factory):
-    root = tmp_path_factory.mktemp("pywb")
+@contextmanager
+def pywb_serving(root: Path, collection: str, warcs) -> Iterator[int]:
+    """pywb replaying ``warcs`` as ``collection`` (``wb-manager`` in ``root``, then ``wayback``): its port,
+    once it accepts connections."""
     manager = str(PYWB_BIN / "wb-manager")
-    subprocess.run([manager, "init", "arsip"], cwd=root, check=True, capture_output=True)
-    warcs = sorted(str(p) for p in archived[0].glob("*/warcs/*.warc.gz"))
-    subprocess.run([manager, "add", "arsip", *warcs], cwd=root, check=True, capture_output=True)
+    subprocess.run([manager, "init", collection], cwd=root, check=True, capture_output=True)
+    subprocess.run([manager, "add", collection, *map(str, warcs)], cwd=root, check=True, capture_output=True)
     port = free_port()
     proc = subprocess.Popen(
         [str(PYWB_BIN / "wayback"), "-p", str(port), "-b", "127.0.0.1", "-t", "2"],
@@ -99,16 +101,25 @@ def wayback(archived, tmp_path_factory):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:  # wait until the server accepts connections
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield port
-    proc.terminate()
-    proc.wait(timeout=30)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def wayback(archived, tmp_path_factory):
+    root = tmp_path_factory.mktemp("pywb")
+    with pywb_serving(root, "arsip", sorted(archived[0].glob("*/warcs/*.warc.gz"))) as port:
+        yield port
     shutil.rmtree(root, ignore_errors=True)
 
 

@@ -9,11 +9,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from reliability_helpers import arsip_cli, crawl
+from reliability_helpers import crawl
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.demosite import SiteConfig, start_site
-from tests.crawl_helpers import write_seed
+from tests.crawl_helpers import arsip, write_seed
+
+pytestmark = pytest.mark.slow  # the damaged WARC is a real crawl's
 
 ARTICLES = 12
 
@@ -80,7 +82,7 @@ def test_check_reports_the_damage_and_passes_the_good_file(crawled, tmp_path, ki
     good = tmp_path / "good" / crawled[0].name
     good.parent.mkdir()
     shutil.copy(crawled[0], good)
-    result = arsip_cli("check", "--no-index", good, bad)
+    result = arsip("check", "--no-index", good, bad)
     assert result.returncode == 1
     assert f"OK    {good}" in result.stdout
     fails = [line for line in result.stdout.splitlines() if line.startswith(f"FAIL  {bad}")]
@@ -94,7 +96,7 @@ def test_check_reports_the_damage_and_passes_the_good_file(crawled, tmp_path, ki
 def test_export_reports_the_damage_and_keeps_the_good_articles(crawled, tmp_path, kind):
     bad, hit = damaged(crawled, tmp_path, kind)
     out = tmp_path / "out"
-    result = arsip_cli("export", bad, "--out", out)
+    result = arsip("export", bad, "--out", out)
     assert "Traceback" not in result.stderr
     assert "warning" in result.stderr.lower(), result.stderr
     assert result.returncode == 1

@@ -7,9 +7,11 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from reliability_helpers import arsip_cli, crawl, problems
+from reliability_helpers import crawl, problems
 
-from tests.crawl_helpers import write_seed
+from tests.crawl_helpers import arsip, write_seed
+
+pytestmark = pytest.mark.slow  # real crawls until the disk is full
 
 LIMIT = 300_000  # bytes: the bundled site's 60 articles need about 700 KB of WARC
 
@@ -45,7 +47,7 @@ def test_disk_full_leaves_only_valid_closed_warcs(site, full_disk, tmp_path):
     closed = sorted((coll / "warcs").glob("*.warc.gz"))
     assert closed and not list((coll / "warcs").glob("*.open"))
     assert problems(coll) == {}
-    checked = arsip_cli("check", "--no-index", coll / "warcs")
+    checked = arsip("check", "--no-index", coll / "warcs")
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 

@@ -12,6 +12,8 @@ from reliability_helpers import crawl, problems
 
 from tests.crawl_helpers import texts, write_seed
 
+pytestmark = pytest.mark.slow  # a real crawl of the hostile site
+
 MAX_RSS_MB = 600  # a crawl of a small site peaks near 100 MB; pages are capped at 32 MB
 MAX_SECONDS = 150  # the crawl is killed (and the test fails) past this
 

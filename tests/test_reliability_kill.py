@@ -6,9 +6,12 @@ from __future__ import annotations
 import random
 import time
 
-from reliability_helpers import arsip_cli, crawl, jsonl_urls, kill, problems, start_crawl
+import pytest
+from reliability_helpers import crawl, jsonl_urls, kill, problems, start_crawl
 
-from tests.crawl_helpers import write_seed
+from tests.crawl_helpers import arsip, write_seed
+
+pytestmark = pytest.mark.slow  # real crawls, killed and run again
 
 KILLS = 20
 ARTICLES = 120
@@ -44,7 +47,7 @@ def test_sigkill_twenty_times_then_complete(site_factory, tmp_path):
     assert done.code == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert not list((coll / "warcs").glob("*.open"))
     assert problems(coll) == {}
-    checked = arsip_cli("check", "--data", data)
+    checked = arsip("check", "--data", data)
     assert checked.returncode == 0, checked.stdout[-3000:]
     urls = jsonl_urls(coll)
     assert len(urls) == len(set(urls)) == ARTICLES

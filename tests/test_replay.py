@@ -122,7 +122,6 @@ def test_timemap_timegate_and_cdx(replay):
 
 
 def test_clean_text(replay):
-    pytest.importorskip("archive.extract")
     status, headers, body = fetch(f"{replay}/demo/text/2024/{BASE}/artikel-satu/")
     assert status == 200 and headers["Content-Type"].startswith("text/plain")
     lines = body.decode().splitlines()

@@ -5,34 +5,23 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
+from crawl_helpers import write_seed
 
 from crawler.seed import Schedule
 from crawler.service.children import Runner, ServiceStopping, crawl_command, stop_orphan
+from crawler.service.jobs import run_seed
 from crawler.service.lock import SchedulerLockedError, ServiceLock, running_pid
 from crawler.service.outcome import summarize
 from crawler.service.store import Store, jobstore_url
 from crawler.service.syncer import JOB_FUNC, Syncer
 from crawler.service.triggers import crontab_days, describe, make_trigger, misfire_grace
-
-SEED = """name = "{name}"
-start_urls = ["http://127.0.0.1:9/"]
-allow_private_networks = true
-[schedule]
-{schedule}
-"""
-
-
-def write_seed(seeds: Path, file: str, name: str, schedule: str = 'interval = "1h"') -> Path:
-    path = seeds / file
-    path.write_text(SEED.format(name=name, schedule=schedule))
-    return path
 
 
 @pytest.mark.parametrize(
@@ -66,6 +55,55 @@ def test_interval_trigger_grace_and_description():
     assert describe(schedule) == "every 6h Asia/Jakarta"
     assert describe(Schedule(interval=3)) == "every 3s UTC"
     assert isinstance(make_trigger(Schedule(cron="0 */6 * * *")), CronTrigger)
+
+
+FROZEN = datetime(2025, 1, 1, 6, 0, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch):
+    """APScheduler's interval trigger reads the clock once, for its default start date (one interval
+    after now): freeze it at FROZEN, as APScheduler's own tests do. Every fire time then follows from
+    fixed datetimes passed in as ``now``; nothing sleeps or reads the real clock."""
+
+    class FrozenDatetime(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return FROZEN.astimezone(tz) if tz else FROZEN.replace(tzinfo=None)
+
+    monkeypatch.setattr("apscheduler.triggers.interval.datetime", FrozenDatetime)
+    return FROZEN
+
+
+def test_interval_runs_land_on_the_grid_and_a_busy_slot_is_skipped(frozen_clock):
+    """The scheduler asks the trigger for the next run after each slot it handled, and with no
+    previous run for a new, resumed or restored job: every answer is on the grid of the first run,
+    however late it asks. A crawl longer than its interval costs the slots it overlaps (max_instances=1
+    skips them), never a shift of the later runs."""
+    trigger = make_trigger(Schedule(interval=2))
+    step, late = timedelta(seconds=2), timedelta(seconds=0.7)
+    first = trigger.get_next_fire_time(None, frozen_clock)
+    assert first == frozen_clock + step  # a new job: one interval after it is added
+    assert trigger.get_next_fire_time(first, first + late) == first + step  # handled late: still on the grid
+    for seconds, slots in ((0, 0), (0.5, 1), (2, 1), (5.3, 3), (3599.9, 1800)):  # a paused job resumed
+        assert trigger.get_next_fire_time(None, first + timedelta(seconds=seconds)) == first + slots * step
+
+    # APScheduler with coalesce and max_instances=1, for crawls of 2.5 s every 2 s, each slot handled late
+    starts, due, busy_until = [], first, first
+    while len(starts) < 4:
+        if due >= busy_until:  # else the previous crawl still runs: this slot is skipped
+            starts.append(due)
+            busy_until = due + timedelta(seconds=2.5)
+        due = trigger.get_next_fire_time(due, due + late)
+    assert [(start - first) / step for start in starts] == [0, 2, 4, 6]
+
+
+def test_interval_grid_is_absolute_time_in_any_seed_time_zone(frozen_clock):
+    trigger = make_trigger(Schedule(interval=6 * 3600, timezone="Asia/Jakarta"))
+    first = trigger.get_next_fire_time(None, frozen_clock)
+    assert first == frozen_clock + timedelta(hours=6) and first.utcoffset() == timedelta(hours=7)
+    after_a_day = trigger.get_next_fire_time(None, first + timedelta(days=1, minutes=1))
+    assert after_a_day == first + timedelta(days=1, hours=6)
 
 
 @pytest.mark.parametrize(
@@ -134,8 +172,8 @@ def make_scheduler(data: Path) -> BackgroundScheduler:
 def test_syncer_adds_keeps_updates_and_removes_jobs(tmp_path, caplog):
     seeds = tmp_path / "seeds"
     seeds.mkdir()
-    write_seed(seeds, "a.toml", "alpha")
-    b_path = write_seed(seeds, "b.toml", "beta", 'cron = "0 6 * * 1"\ntimezone = "Asia/Jakarta"')
+    write_seed(seeds, name="alpha", interval="1h")
+    b_path = write_seed(seeds, name="beta", cron="0 6 * * 1", timezone="Asia/Jakarta")
     scheduler = make_scheduler(tmp_path)
     try:
         syncer = Syncer(scheduler, seeds)
@@ -147,7 +185,7 @@ def test_syncer_adds_keeps_updates_and_removes_jobs(tmp_path, caplog):
         assert not syncer.check()  # nothing changed on disk
         syncer.sync()  # a forced sync (SIGHUP) keeps an unchanged job's next run time
         assert scheduler.get_job("alpha").next_run_time == first_run
-        write_seed(seeds, "a.toml", "alpha", 'interval = "2h"')
+        write_seed(seeds, name="alpha", interval="2h")
         b_path.write_text(b_path.read_text().replace("[schedule]", "[schedule]\nbogus = 1"))
         (seeds / "c.toml").write_text('name = "gamma"\nstart_urls = ["http://127.0.0.1:9/"]\n')
         assert syncer.check()
@@ -163,11 +201,44 @@ def test_syncer_adds_keeps_updates_and_removes_jobs(tmp_path, caplog):
         scheduler.shutdown(wait=False)
 
 
+OLD_JOB_FUNC = "crawler.service.jobs:run_seed"  # the path every job stored so far holds
+
+
+def test_a_job_stored_by_the_old_layout_still_loads(tmp_path, caplog):
+    """A stored job names its function by import path, and APScheduler drops (logs and deletes) a job
+    whose path no longer resolves when it loads the store: the path jobs were stored with must load."""
+    scheduler = make_scheduler(tmp_path)  # the service's own SQLite job store, in tmp_path
+    schedule = Schedule(interval=3600)
+    trigger = make_trigger(schedule)
+    scheduler.add_job(  # as Syncer adds a job
+        OLD_JOB_FUNC,
+        trigger,
+        args=["alpha"],
+        id="alpha",
+        name=f"alpha {describe(schedule)}",
+        misfire_grace_time=misfire_grace(trigger),
+    )
+    stored = scheduler.get_job("alpha").next_run_time
+    scheduler.shutdown(wait=False)  # closes the store
+
+    fresh = SQLAlchemyJobStore(url=jobstore_url(tmp_path))
+    fresh.start(BackgroundScheduler(timezone=UTC), "default")
+    try:
+        jobs = fresh.get_all_jobs()
+    finally:
+        fresh.shutdown()
+    assert [job.id for job in jobs] == ["alpha"], caplog.text
+    (job,) = jobs
+    assert (job.func_ref, job.args, job.name) == (OLD_JOB_FUNC, ("alpha",), "alpha every 1h UTC")
+    assert callable(job.func) and job.func is run_seed
+    assert job.next_run_time == stored and job.trigger.interval == timedelta(hours=1)
+
+
 def test_restart_keeps_next_run_time_and_paused_state(tmp_path):
     seeds = tmp_path / "seeds"
     seeds.mkdir()
-    write_seed(seeds, "a.toml", "alpha")
-    write_seed(seeds, "b.toml", "beta")
+    write_seed(seeds, name="alpha", interval="1h")
+    write_seed(seeds, name="beta", interval="1h")
     scheduler = make_scheduler(tmp_path)
     Syncer(scheduler, seeds).sync()
     scheduler.pause_job("beta")
@@ -178,7 +249,7 @@ def test_restart_keeps_next_run_time_and_paused_state(tmp_path):
         Syncer(scheduler, seeds).sync()
         assert scheduler.get_job("alpha").next_run_time == next_run
         assert scheduler.get_job("beta").next_run_time is None
-        write_seed(seeds, "b.toml", "beta", 'interval = "30m"')
+        write_seed(seeds, name="beta", interval="30m")
         Syncer(scheduler, seeds).sync()
         assert scheduler.get_job("beta").name == "beta every 30m UTC"
         assert scheduler.get_job("beta").next_run_time is None  # a changed schedule stays paused

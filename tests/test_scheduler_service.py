@@ -8,29 +8,18 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_scheduler_support import ServiceProcess, arsip, collection_locked, wait_for, write_seed
+from crawl_helpers import write_seed
+from test_scheduler_support import arsip, collection_locked, wait_for
 
 from crawler.service.store import Store
 
-
-@pytest.fixture
-def service(tmp_path):
-    services: list[ServiceProcess] = []
-
-    def start(**kwargs) -> ServiceProcess:
-        proc = ServiceProcess(tmp_path, **kwargs).start()
-        services.append(proc)
-        return proc
-
-    yield start
-    for proc in services:
-        proc.kill()
+pytestmark = pytest.mark.slow  # each test runs the scheduler service
 
 
 def test_failing_crawls_and_a_malformed_seed_never_stop_the_service(tmp_path, service):
     seeds = tmp_path / "seeds"
-    write_seed(seeds, "alpha", interval="1s")
-    write_seed(seeds, "gamma", interval="1h")
+    write_seed(seeds, name="alpha", interval="1s")
+    write_seed(seeds, name="gamma", interval="1h")
     (seeds / "bad.toml").write_text(
         'name = "bad"\nstart_urls = ["http://127.0.0.1:9/"]\n[politeness]\nconcurency = 3\n'
     )
@@ -53,7 +42,7 @@ def test_failing_crawls_and_a_malformed_seed_never_stop_the_service(tmp_path, se
 
 
 def test_pause_resume_and_run_now_go_through_the_service(tmp_path, service):
-    write_seed(tmp_path / "seeds", "alpha", interval="1h")
+    write_seed(tmp_path / "seeds", name="alpha", interval="1h")
     svc = service()
     data = svc.data
     wait_for(lambda: svc.jobs().get("alpha"), svc, "alpha scheduled")
@@ -77,7 +66,7 @@ def test_pause_resume_and_run_now_go_through_the_service(tmp_path, service):
 
 
 def test_a_second_scheduler_on_the_same_data_is_refused(tmp_path, service):
-    write_seed(tmp_path / "seeds", "alpha", interval="1h")
+    write_seed(tmp_path / "seeds", name="alpha", interval="1h")
     svc = service()
     wait_for(lambda: svc.jobs().get("alpha"), svc, "alpha scheduled")
     second = subprocess.run(
@@ -93,9 +82,9 @@ def test_a_second_scheduler_on_the_same_data_is_refused(tmp_path, service):
 
 
 def test_seed_files_added_and_removed_are_picked_up(tmp_path, service):
-    alpha = write_seed(tmp_path / "seeds", "alpha", interval="1h")
+    alpha = write_seed(tmp_path / "seeds", name="alpha", interval="1h")
     svc = service()
-    write_seed(tmp_path / "seeds", "beta", interval="2h")
+    write_seed(tmp_path / "seeds", name="beta", interval="2h")
     wait_for(lambda: "beta" in svc.jobs(), svc, "the new seed scheduled by the periodic check")
     alpha.unlink()
     svc.proc.send_signal(signal.SIGHUP)
@@ -106,8 +95,8 @@ def test_seed_files_added_and_removed_are_picked_up(tmp_path, service):
 
 
 def test_sigkill_and_restart_keep_the_schedule(tmp_path, service):
-    write_seed(tmp_path / "seeds", "alpha", interval="1h")
-    write_seed(tmp_path / "seeds", "beta", cron="0 6 * * 1", timezone="Asia/Jakarta")
+    write_seed(tmp_path / "seeds", name="alpha", interval="1h")
+    write_seed(tmp_path / "seeds", name="beta", cron="0 6 * * 1", timezone="Asia/Jakarta")
     svc = service()
     wait_for(lambda: len(svc.jobs()) == 2, svc, "both seeds scheduled")
     before = svc.jobs()

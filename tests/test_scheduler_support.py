@@ -1,4 +1,8 @@
-"""Helpers for the scheduler's subprocess tests (no tests here): seed files, the CLI, the service."""
+"""Helpers for the scheduler's subprocess tests (no tests here): the CLI in process, the service.
+
+Seed files come from ``crawl_helpers.write_seed``; the ``service`` fixture (conftest) starts
+:class:`ServiceProcess` instances and kills them when the test ends.
+"""
 
 from __future__ import annotations
 
@@ -20,24 +24,6 @@ from crawler.service.lock import running_pid
 
 REPO = Path(__file__).resolve().parents[1]
 _logs = count()
-
-
-def write_seed(
-    seeds: Path, name: str, start_url: str = "http://127.0.0.1:9/", extra: str = "", **schedule
-) -> Path:
-    """A seed file; ``schedule`` keys (interval, cron, timezone, time_limit) go to ``[schedule]``."""
-    seeds.mkdir(parents=True, exist_ok=True)
-    lines = [
-        f'name = "{name}"',
-        f'start_urls = ["{start_url}"]',
-        "allow_private_networks = true",
-        extra,
-        "[schedule]",
-        *(f'{key} = "{value}"' for key, value in schedule.items()),
-    ]
-    path = seeds / f"{name}.toml"
-    path.write_text("\n".join(lines) + "\n")
-    return path
 
 
 def arsip(*argv) -> list[str]:

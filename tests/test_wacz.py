@@ -40,7 +40,6 @@ print(json.dumps(out))
 
 @pytest.fixture(scope="module")
 def wacz(tmp_path_factory):
-    pytest.importorskip("archive.extract")
     tmp = tmp_path_factory.mktemp("wacz")
     build_archive(tmp / "data", "demo")
     assert (

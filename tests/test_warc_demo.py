@@ -1,5 +1,5 @@
 """Archiving the bundled Channel9-style site: every file checks, a second crawl is mostly revisits/304s,
-pywb replays an article byte for byte, and the archiving overhead is measured side by side."""
+and pywb replays an article byte for byte. (The archiving overhead is measured by ``bench.overhead``.)"""
 
 from __future__ import annotations
 
@@ -13,15 +13,15 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from test_pywb_interop import PYWB_BIN, fetch, free_port, needs_pywb
+from test_pywb_interop import fetch, needs_pywb, pywb_serving
 from warc_helpers import crawl
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.index.build import read_index
 from archive.warc.check import check_file, collection_index
+from crawler.demosite import SiteConfig, start_site
 
-demosite = pytest.importorskip("crawler.demosite.server", reason="the bundled demo site is not there yet")
-from crawler.demosite import SiteConfig, start_site  # noqa: E402
+pytestmark = pytest.mark.slow  # crawls of the bundled site: by the capture test spider, and by `arsip crawl`
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "channel9.toml"
@@ -99,7 +99,6 @@ def archived_urls(warcs) -> set[str]:
     return urls
 
 
-@pytest.mark.slow
 def test_second_arsip_crawl_is_under_ten_percent(tmp_path):
     """The real ``arsip crawl`` of the bundled site, twice, while port 8765 is taken: the URLs are
     the site's origin's both times, whatever port served it, and the second run's WARC bytes < 10%."""
@@ -140,24 +139,8 @@ def crawl_channel9(data: Path) -> set[Path]:
     return set((data / "channel9" / "warcs").glob("*.warc.gz")) - before
 
 
-def test_archiving_overhead_side_by_side(site, tmp_path):
-    """Not a timed assertion: prints Scrapy's own elapsed time with capture on and off, alternated."""
-    elapsed = {True: 0.0, False: 0.0}
-    for n, enabled in enumerate((False, True, False, True)):
-        report = crawl(
-            tmp_path / f"run{n}", [home(site)], settings={"ARSIP_WARC_ENABLED": enabled}, timeout=300
-        )
-        elapsed[enabled] += report["stats"]["elapsed_time_seconds"]
-    print(
-        f"\narchiving overhead on the demo site (20 articles): capture on {elapsed[True]:.2f}s, "
-        f"off {elapsed[False]:.2f}s, ratio {elapsed[True] / elapsed[False]:.2f}"
-    )
-
-
 @needs_pywb
 def test_pywb_replays_a_demo_article_byte_for_byte(site, two_crawls, tmp_path):
-    import time
-
     coll = two_crawls[0]
     article = next(
         e
@@ -167,35 +150,11 @@ def test_pywb_replays_a_demo_article_byte_for_byte(site, two_crawls, tmp_path):
         and e["url"].rstrip("/").count("/") == 3
         and e["url"] != home(site)
     )
-    manager = str(PYWB_BIN / "wb-manager")
-    subprocess.run([manager, "init", "demo"], cwd=tmp_path, check=True, capture_output=True)
-    subprocess.run(
-        [manager, "add", "demo", *map(str, sorted((coll / "warcs").glob("*.warc.gz")))],
-        cwd=tmp_path,
-        check=True,
-        capture_output=True,
-    )
-    port = free_port()
-    proc = subprocess.Popen(
-        [str(PYWB_BIN / "wayback"), "-p", str(port), "-b", "127.0.0.1", "-t", "2"],
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:  # until the server accepts connections
-            try:
-                status, _, body = fetch(port, f"/demo/{article['timestamp']}id_/{article['url']}")
-                break
-            except OSError:
-                time.sleep(0.1)
-        with urllib.request.urlopen(article["url"]) as live:  # identity encoding: the plain HTML
-            original = live.read()
-        assert status == 200 and body == original
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    with pywb_serving(tmp_path, "demo", sorted((coll / "warcs").glob("*.warc.gz"))) as port:
+        status, _, body = fetch(port, f"/demo/{article['timestamp']}id_/{article['url']}")
+    with urllib.request.urlopen(article["url"]) as live:  # identity encoding: the plain HTML
+        original = live.read()
+    assert status == 200 and body == original
 
 
 def test_collection_layout(two_crawls):
