@@ -48,7 +48,7 @@ ACCEPT = {
 
 def host_matches(host: str, suffixes) -> bool:
     host = host.lower()
-    return any(host == s or host.endswith("." + s) for s in suffixes)
+    return any(host == s.lower() or host.endswith("." + s.lower()) for s in suffixes)
 
 
 class RequisitePolicy:

@@ -119,6 +119,10 @@ def build_settings(
         settings["ARSIP_EXTRACT_PROCESSES"] = opts.extract_processes
     if opts.warc:
         merge(settings, _capture(seed, collection_dir, crawl_id))
+    from crawler.middlewares.robots import robots_settings
+
+    # Scrapy's own lets all but the first requests waiting for a robots.txt through unchecked
+    merge(settings, robots_settings())
     if seed.requisites.enabled:
         from crawler.middlewares.requisites import requisite_settings
 

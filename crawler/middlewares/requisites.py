@@ -7,8 +7,8 @@ as offsite and the asset host's rules would silently not apply. Robots.txt fetch
 for requests that already passed the offsite check, so allowing them widens nothing.
 
 :class:`RequisiteMiddleware` (order 960, next to the network) refuses a requisite once the crawl's
-requisite byte budget is spent and counts every requisite response (redirects included), so the
-report can tell the site's pages from their assets.
+requisite byte budget is spent and counts every requisite response (redirects included, and the
+robots.txt of asset hosts), so the report can tell the site's pages from their assets.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.httpobj import urlparse_cached
 
-from crawler.requisites import STAT
+from crawler.requisites import STAT, host_matches
 
 OFFSITE_ORDER = 50
 ORDER = 960
@@ -72,4 +72,10 @@ class RequisiteMiddleware:
         if request.meta.get("arsip_requisite"):
             self.stats.inc_value(f"{STAT}status_count/{response.status}")
             self.stats.inc_value(f"{STAT}bytes", len(response.body))
+        elif is_robots_fetch(request) and not self._on_site(request):
+            self.stats.inc_value(f"{STAT}status_count/{response.status}")  # an asset host's robots.txt
         return response
+
+    def _on_site(self, request) -> bool:
+        domains = getattr(self.crawler.spider, "allowed_domains", None) or ()
+        return not domains or host_matches(urlparse_cached(request).hostname or "", domains)
