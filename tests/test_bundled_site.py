@@ -223,7 +223,10 @@ def test_a_bundled_seed_crawls_its_origin_through_the_served_port(tmp_path):
         assert live.start_urls == (ORIGIN,) and live.allowed_domains == (HOST,)
         assert urlsplit(served_at).hostname == "127.0.0.1"
         settings = build_settings(live, CrawlOptions(data_dir=tmp_path), tmp_path, "c1", None)
-        assert settings["ARSIP_BUNDLED_SITE_PROXY"] == {HOST: served_at.rstrip("/")}
+        assert settings["ARSIP_BUNDLED_SITE_PROXY"] == {
+            HOST: served_at.rstrip("/"),
+            "cdn." + HOST: served_at.rstrip("/"),
+        }
         order = settings["DOWNLOADER_MIDDLEWARES"]["crawler.middlewares.bundled.BundledSiteProxyMiddleware"]
         assert order < HTTP_PROXY_ORDER
         conn = http.client.HTTPConnection("127.0.0.1", urlsplit(served_at).port, timeout=30)

@@ -17,6 +17,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from parsel import Selector
 
+from archive.requisites import find_in_css, find_in_html
 from crawler.demosite import Faults, SiteConfig, build_corpus
 from crawler.demosite.pages import Pages
 from crawler.demosite.static import all_paths
@@ -181,17 +182,21 @@ def test_every_link_on_the_site_resolves(demo_site):
         seen.add(path)
         status, headers, body = get(demo_site, path)
         statuses[path] = status
+        urls = []
         if "html" in headers["content-type"] or "xml" in headers["content-type"]:
             for link in re.findall(
                 r'(?:href|src)="([^"#]+)"|<loc>([^<]+)</loc>|<link>([^<]+)</link>', body.decode()
             ):
-                url = urljoin(
-                    demo_site.url + path.lstrip("/"), next(filter(None, link)).replace("&amp;", "&")
+                urls.append(
+                    urljoin(demo_site.url + path.lstrip("/"), next(filter(None, link)).replace("&amp;", "&"))
                 )
-                if urlsplit(url).netloc == host and "share=" not in url:
-                    queue.append(
-                        urlsplit(url).path + ("?" + urlsplit(url).query if urlsplit(url).query else "")
-                    )
+        if "html" in headers["content-type"]:  # and what a browser loads: srcset, CSS url() and @import
+            urls += [url for url, _ in find_in_html(body, demo_site.url + path.lstrip("/"))]
+        if "text/css" in headers["content-type"]:
+            urls += [url for url, _ in find_in_css(body.decode(), demo_site.url + path.lstrip("/"))]
+        for url in urls:
+            if urlsplit(url).netloc == host and "share=" not in url:
+                queue.append(urlsplit(url).path + ("?" + urlsplit(url).query if urlsplit(url).query else ""))
     broken = {p: s for p, s in statuses.items() if s >= 400}
     assert not broken
     assert {a.path for a in demo_site.corpus.articles} <= seen

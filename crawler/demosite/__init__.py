@@ -5,8 +5,10 @@ with start_site(SiteConfig(articles=60, seed=9), port=0) as site:
     site.url, site.corpus, site.requests_log
 with start_site(SiteConfig(), port=0, origin="http://channel9.arsip.test/") as site:
     site.origin  # its pages' URLs; fetch them with site.url as the HTTP proxy
+cdn_base(site.origin)  # "http://cdn.channel9.arsip.test": the theme's fonts, images and photos
 """
 
+from .assets import cdn_base
 from .config import Faults, SiteConfig
 from .corpus import Article, Corpus
 from .generate import build_corpus
@@ -26,4 +28,4 @@ def start_site(
     return RunningSite(config or SiteConfig(), host=host, port=port, origin=origin).start()
 
 
-__all__ = ["Article", "Corpus", "Faults", "SiteConfig", "build_corpus", "start_site"]
+__all__ = ["Article", "Corpus", "Faults", "SiteConfig", "build_corpus", "cdn_base", "start_site"]

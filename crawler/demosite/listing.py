@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import chrome
 from .chrome import esc
-from .render import excerpt, thumbnail_path
+from .render import excerpt, small_thumbnail
 
 PER_PAGE = 10
 
@@ -68,7 +68,7 @@ def _rel_links(base: str, root: str, page: int, pages: int) -> str:
 def _summary(base: str, article) -> str:
     url = base + article.path
     return f"""<article id="post-{article.id}" class="post-{article.id} post type-post status-publish format-standard has-post-thumbnail hentry category-{article.category_slug}">
-<div class="post-thumbnail"><a href="{url}" aria-hidden="true" tabindex="-1"><img width="300" height="169" src="{base}{thumbnail_path(article).replace("768x432", "300x169")}" class="wp-post-image" alt="" loading="lazy"></a></div>
+<div class="post-thumbnail"><a href="{url}" aria-hidden="true" tabindex="-1">{small_thumbnail(article, base)}</a></div>
 <header class="entry-header"><span class="cat-links"><a href="{base}/category/{article.category_slug}/" rel="category tag">{esc(article.category)}</a></span>
 <h2 class="entry-title"><a href="{url}" rel="bookmark">{esc(article.title)}</a></h2>
 <div class="entry-meta"><time class="entry-date published" datetime="{article.published.isoformat()}">{chrome.wib(article.published)}</time></div></header>

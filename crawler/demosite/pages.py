@@ -151,11 +151,31 @@ class Pages:
             headers={"Link": f"<{self.base}/?p={article.id}>; rel=shortlink"},
         )
 
+    def cdn(self, path: str) -> Page:
+        """What the CDN origin (:func:`assets.cdn_base`) serves at ``path``: assets only."""
+        key = "cdn:" + path
+        page = self.cache.get(key)
+        if page is None:
+            page = self._asset(path) or Page(404, b"404 Not Found\n", "text/plain; charset=UTF-8")
+            self.cache[key] = page
+            if len(self.cache) > self.cache_size:
+                self.cache.popitem(last=False)
+        return page
+
     def _asset(self, path: str) -> Page | None:
-        if path == "/wp-content/themes/c9/style.css":
-            return Page(200, assets.STYLESHEET, "text/css; charset=UTF-8", STATIC_DATE)
+        """Stylesheets, the font and images (on either origin), with the CORS header of a CDN."""
+        cors = {"Access-Control-Allow-Origin": "*"}
+        css = "text/css; charset=UTF-8"
+        if path == f"{assets.THEME}/style.css":
+            return Page(200, assets.STYLESHEET, css, STATIC_DATE, headers=cors)
+        if path == assets.BLOCKS_CSS:
+            return Page(200, assets.blocks_css(self.base), css, STATIC_DATE, headers=cors)
+        if path == assets.FONT_CSS:
+            return Page(200, assets.FONTS, css, STATIC_DATE, headers=cors)
+        if path == assets.FONT_FILE:
+            return Page(200, assets.font_file(), "font/ttf", STATIC_DATE, headers=cors)
         image = assets.image_for(path, self.corpus) if path.endswith(".jpg") else None
-        return Page(200, image, "image/jpeg", STATIC_DATE) if image else None
+        return Page(200, image, "image/jpeg", STATIC_DATE, headers=cors) if image else None
 
     def _slashless(self, path: str) -> Page | None:
         """WordPress's canonical redirect: ``/slug`` -> ``/slug/`` when that page exists."""

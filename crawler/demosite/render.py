@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 
 from . import chrome
+from .assets import cdn_base
 from .chrome import esc
 
 NBSP2 = "&nbsp; &nbsp;"
@@ -89,6 +90,37 @@ def thumbnail_path(article) -> str:
     return f"/wp-content/uploads/{article.published:%Y/%m}/{article.slug}-768x432.jpg"
 
 
+def image_srcset(article, base: str, sizes=((300, 169), (768, 432), (1200, 675))) -> str:
+    """The ``srcset`` of an article's photo on the CDN: WordPress's intermediate sizes."""
+    path = thumbnail_path(article)
+    cdn = cdn_base(base)
+    return ", ".join(f"{cdn}{path.replace('768x432', f'{w}x{h}')} {w}w" for w, h in sizes)
+
+
+def _thumbnail(article, base: str) -> str:
+    """The featured image: on the CDN, three candidates; not lazy (it is above the fold)."""
+    return (
+        f'<img width="768" height="432" src="{cdn_base(base)}{thumbnail_path(article)}" '
+        f'srcset="{image_srcset(article, base)}" sizes="(max-width: 768px) 100vw, 768px" '
+        f'class="attachment-post-thumbnail size-post-thumbnail wp-post-image" alt="{esc(article.title)}" '
+        'decoding="async" fetchpriority="high">'
+    )
+
+
+def small_thumbnail(article, base: str) -> str:
+    """A 300x169 lazy-loaded thumbnail (listings, related posts) with its ``<noscript>`` copy."""
+    small = thumbnail_path(article).replace("768x432", "300x169")
+    return chrome.lazy_image(
+        cdn_base(base) + small,
+        image_srcset(article, base, ((300, 169), (768, 432))),
+        300,
+        169,
+        "wp-post-image",
+        "",
+        "300px",
+    )
+
+
 def _article(corpus, article, base: str) -> str:
     tag_classes = " ".join(f"tag-{_slug(t)}" for t in article.tags)
     return f"""<article id="post-{article.id}" class="post-{article.id} post type-post status-publish format-standard has-post-thumbnail hentry category-{article.category_slug} {tag_classes}">
@@ -98,7 +130,7 @@ def _article(corpus, article, base: str) -> str:
 <div class="entry-meta"><span class="posted-on"><time class="entry-date published" datetime="{article.published.isoformat()}">{chrome.wib(article.published)}</time><time class="updated" datetime="{article.modified.isoformat()}">{chrome.wib(article.modified)}</time></span>
 <span class="byline">Oleh <span class="author vcard"><a class="url fn n" href="{base}/author/{article.author_initials.lower()}/">{esc(article.author)}</a></span> (<span class="author-initials">{esc(article.author_initials)}</span>)</span></div>
 </header>
-<div class="post-thumbnail"><img width="768" height="432" src="{base}{thumbnail_path(article)}" class="attachment-post-thumbnail size-post-thumbnail wp-post-image" alt="{esc(article.title)}" decoding="async" fetchpriority="high"></div>
+<div class="post-thumbnail">{_thumbnail(article, base)}</div>
 <div class="c9-post-content">
 <div class="entry-content">
 {_body(corpus, article, base)}</div>
@@ -180,7 +212,9 @@ def _jetpack_related(base: str, articles: list) -> str:
 
 def _related_box(base: str, articles: list) -> str:
     items = "".join(
-        f'<li class="c9-related-item"><a href="{base}{a.path}">{esc(a.title)}</a></li>' for a in articles
+        f'<li class="c9-related-item"><a class="c9-related-thumb" href="{base}{a.path}" aria-hidden="true" '
+        f'tabindex="-1">{small_thumbnail(a, base)}</a><a href="{base}{a.path}">{esc(a.title)}</a></li>'
+        for a in articles
     )
     return f'<section class="c9-related-posts"><h2 class="c9-section-title">Berita Terkait</h2><ul>{items}</ul></section>\n'
 

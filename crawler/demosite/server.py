@@ -7,8 +7,9 @@ Every absolute URL the site writes (links, sitemaps, feeds, robots.txt, canonica
 redirects) starts with its ``origin``: by default the address it listens on, or a public origin
 such as ``http://channel9.arsip.test/`` that the site answers for as an HTTP proxy would, so that
 its URLs do not depend on the port it was given. It answers the absolute-form request targets a
-client sends to a proxy (``GET http://channel9.arsip.test/path HTTP/1.1``) for that origin, and
-421 Misdirected Request for any other.
+client sends to a proxy (``GET http://channel9.arsip.test/path HTTP/1.1``) for that origin and for
+its CDN (``http://cdn.channel9.arsip.test/``, which serves the theme's fonts, images and photos
+only), and 421 Misdirected Request for any other.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from aiohttp import web
 from yarl import URL
 
 from . import faults as fx
+from .assets import cdn_base, is_cdn_host
 from .config import Faults, SiteConfig
 from .generate import build_corpus
 from .pages import Page, Pages
@@ -147,11 +149,19 @@ class RunningSite:
 
     def _misdirected(self, request: web.Request) -> bool:
         """An absolute-form target (``GET http://host/path``, as sent to a proxy) naming another
-        origin than this site's. Origin-form targets are answered whatever their Host header."""
+        origin than this site's or its CDN's. Origin-form targets are answered whatever their Host."""
         if request.raw_path.startswith("/"):
             return False
-        origin, asked = URL(self.origin), URL(request.raw_path)  # request.url has the socket's scheme
-        return (asked.scheme, asked.host, asked.port) != (origin.scheme, origin.host, origin.port)
+        asked = URL(request.raw_path)  # request.url has the socket's scheme
+        return all(
+            (asked.scheme, asked.host, asked.port) != (ours.scheme, ours.host, ours.port)
+            for ours in (URL(self.origin), URL(cdn_base(self.origin)))
+        )
+
+    def _on_cdn(self, request: web.Request) -> bool:
+        """Whether the request is for the CDN origin (by its absolute-form target, else its Host)."""
+        host = URL(request.raw_path).host if not request.raw_path.startswith("/") else request.host
+        return is_cdn_host(self.origin, host or "")
 
     async def _respond(
         self, request: web.Request, target: str, config: SiteConfig, pages: Pages, picker
@@ -168,7 +178,7 @@ class RunningSite:
             await asyncio.sleep(config.faults.slow_seconds)
         if path.startswith("/fault/"):
             return await self._fault(request, config, pages, path)
-        page = pages.get(path, request.query_string)
+        page = pages.cdn(path) if self._on_cdn(request) else pages.get(path, request.query_string)
         if outcome == fx.DROP:
             return await fx.drop_connection(request, page)
         return await send(request, page)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import listing
+from . import assets, listing
 from .corpus import slugify
 from .feeds import post_sitemap_chunks
 from .pages import Pages
@@ -21,9 +21,11 @@ def all_paths(corpus) -> list[str]:
         "/category-sitemap.xml",
         "/private/secret/",
         "/wp-content/themes/c9/style.css",
-        "/wp-content/themes/c9/images/pattern.jpg",
-        "/wp-content/uploads/2021/03/logo-channel9.jpg",
-        "/wp-content/uploads/2021/03/cropped-c9-icon-32x32.jpg",
+        assets.BLOCKS_CSS,
+        assets.FONT_CSS,
+        assets.FONT_FILE,
+        *assets.THEME_IMAGES,
+        *assets.SITE_IMAGES,
     ]
     paths += [f"/post-sitemap{n}.xml" for n in range(1, len(post_sitemap_chunks(corpus)) + 1)]
     paths += _paged("/", len(corpus.articles))
@@ -35,7 +37,12 @@ def all_paths(corpus) -> list[str]:
         paths += _paged(f"/author/{initials}/", len(corpus.by_author(initials)))
     for article in corpus.articles:
         thumb = thumbnail_path(article)
-        paths += [article.path, thumb, thumb.replace("768x432", "300x169")]
+        paths += [
+            article.path,
+            thumb,
+            thumb.replace("768x432", "300x169"),
+            thumb.replace("768x432", "1200x675"),
+        ]
     return paths
 
 

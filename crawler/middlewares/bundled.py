@@ -8,7 +8,8 @@ download handler send ``GET http://channel9.arsip.test/path HTTP/1.1`` to the lo
 credentials are set, so no Proxy-Authorization header is sent nor archived; Scrapy adds no other
 proxy header (such as Proxy-Connection). Requests, URLs and WARC records are the origin's.
 
-Enabled by ``ARSIP_BUNDLED_SITE_PROXY`` = ``{origin host: "http://127.0.0.1:PORT"}``, which
+Enabled by ``ARSIP_BUNDLED_SITE_PROXY`` = ``{host: "http://127.0.0.1:PORT"}`` (the origin's host and
+its CDN's, ``cdn.channel9.arsip.test``), which
 :func:`bundled_proxy_settings` builds for a crawl of a ``[bundled_site]`` seed.
 """
 
@@ -19,14 +20,18 @@ from urllib.parse import urlsplit
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.httpobj import urlparse_cached
 
+from crawler.demosite import cdn_base
+
 ORDER = 740  # before HttpProxyMiddleware (750), which turns meta["proxy"] into the proxy to use
 
 
 def bundled_proxy_settings(origin: str, served_at: str) -> dict:
-    """Scrapy settings that send requests for ``origin`` to the site listening at ``served_at``."""
+    """Scrapy settings that send requests for ``origin`` and for its CDN origin (the theme's
+    fonts, images and photos, :func:`crawler.demosite.cdn_base`) to the site listening at ``served_at``."""
+    hosts = {host for host in (urlsplit(origin).hostname, urlsplit(cdn_base(origin)).hostname) if host}
     return {
         "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.bundled.BundledSiteProxyMiddleware": ORDER},
-        "ARSIP_BUNDLED_SITE_PROXY": {urlsplit(origin).hostname: served_at.rstrip("/")},
+        "ARSIP_BUNDLED_SITE_PROXY": {host: served_at.rstrip("/") for host in sorted(hosts)},
     }
 
 
