@@ -97,6 +97,13 @@ def test_css_and_raw_resources(replay):
     assert b'href="/artikel-satu/"' in raw and b"arsip-banner" not in raw
 
 
+def test_captures_allow_cross_origin_reads_from_the_sandboxed_page(replay):
+    # a sandboxed page's origin is opaque: its fonts and crossorigin loads need CORS to the server
+    for path in ("/logo.png", "/style.css", "/artikel-satu/"):
+        _, headers, _ = fetch(f"{replay}/demo/20240301100000/{BASE}{path}")
+        assert headers["Access-Control-Allow-Origin"] == "*"
+
+
 def test_never_captured_gives_404_with_nearest(replay):
     status, _, body = fetch(f"{replay}/demo/2024/{BASE}/artikel-tiga/")
     assert status == 404 and b"Not in the archive" in body

@@ -51,7 +51,12 @@ RENAMED = {
     "location",
     "memento-datetime",
     "content-location",
+    "access-control-allow-origin",
+    "access-control-allow-credentials",
 }
+# A sandboxed page has an opaque origin, so its fonts and its crossorigin images, stylesheets and
+# preloads are cross-origin requests to the replay server itself: every capture allows them.
+CORS = ("Access-Control-Allow-Origin", "*")
 TS_RE = re.compile(r"^(\d{1,14})([a-z]{2}_)?$")
 PER_PAGE = 50
 
@@ -125,6 +130,7 @@ class ReplayApp:
         headers += memento_headers(request, coll.name, cap)
         headers += [
             ("Content-Security-Policy", SANDBOX_CSP),
+            CORS,
             ("X-Archive-Src", f"{cap.filename}:{cap.offset}"),
             ("Content-Location", f"{prefix}{cap.timestamp}{mod}/{cap.url}"),
         ]
