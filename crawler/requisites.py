@@ -27,6 +27,7 @@ COUNTERS = (
     "requested",
     "fetched",
     "revalidated",
+    "deduplicated",
     "failed",
     "skipped_budget",
     "skipped_robots",
@@ -148,8 +149,16 @@ class RequisitePolicy:
 
     # -- outcomes ------------------------------------------------------------------------------
     def fetched(self, response, revisit: bool) -> None:
-        """A requisite arrived (its bytes are counted as downloaded, by RequisiteMiddleware)."""
-        self.count("revalidated" if response.status == 304 or revisit else "fetched")
+        """A requisite arrived (its bytes are counted as downloaded, by RequisiteMiddleware):
+        revalidated when unchanged since an earlier capture of it (304, or the same payload to a
+        conditional request), deduplicated when its payload was archived already from another
+        URL (a revisit record), else fetched."""
+        headers = response.request.headers if response.request is not None else {}
+        conditional = b"If-None-Match" in headers or b"If-Modified-Since" in headers
+        if response.status == 304 or (revisit and conditional):
+            self.count("revalidated")
+        else:
+            self.count("deduplicated" if revisit else "fetched")
 
     def failed(self, url: str, why: str, error: str | None = None) -> None:
         """``why``: failed, skipped_robots, skipped_private or skipped_budget."""

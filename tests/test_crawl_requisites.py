@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import zlib
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
@@ -33,10 +34,13 @@ class Host:
                 path = urlsplit(self.path).path if "://" in self.path else self.path.split("?")[0]
                 log.append((self.headers.get("Host", ""), path))
                 status, ctype, body = host.routes.get(path, (404, "text/plain", b"not found"))
+                etag = f'"{zlib.crc32(body):x}"'
+                if status == 200 and self.headers.get("If-None-Match") == etag and path.endswith(".gif"):
+                    status, body = 304, b""  # images answer 304 to a matching validator, others 200
                 self.send_response(status)
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(body)))
-                self.send_header("ETag", f'"{hash(body) & 0xFFFFFFFF:x}"')
+                self.send_header("ETag", etag)
                 self.end_headers()
                 self.wfile.write(body)
 
@@ -189,6 +193,16 @@ def test_each_requisite_archived_once_and_the_cdn_never_crawled(hosts, tmp_path)
     report = crawl(tmp_path, seed)
     assert report["requisites"]["skipped_archived"] > 0 and report["requisites"]["fetched"] == 0
     assert not [p for _, p in log[before:] if p.endswith((".gif", ".css", ".js", ".woff2"))]
+
+    # the home page changes: its requisites are asked for again, conditionally, and are unchanged
+    status, ctype, body = site.routes["/"]
+    site.routes["/"] = (status, ctype, body.replace(b"</body>", b"<p>Baru.</p></body>"))
+    report = crawl(tmp_path, seed)
+    req = report["requisites"]
+    assert req["revalidated"] > 0 and req["fetched"] == 0 and req["failed"] == 0, req
+    records = warc_records(tmp_path / "data" / "site")
+    statuses = Counter(s for kind, uri, s in records if kind == "response" and uri.endswith(".gif"))
+    assert statuses[304] > 0  # images: 304; the others: 200 again, stored as revisits
     assert (tmp_path / "data" / "site" / "dedup.sqlite").exists()
 
 

@@ -11,6 +11,7 @@ import sys
 import tomllib
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from test_pywb_interop import fetch, needs_pywb, pywb_serving
@@ -113,12 +114,20 @@ def test_second_arsip_crawl_is_under_ten_percent(tmp_path):
         f"({100 * sizes[1] / sizes[0]:.1f}%)"
     )
     first, second = urls_by_run
-    assert all(url.startswith(ORIGIN) for url in first | second), sorted(first | second)[:5]
+    site_hosts = {urlsplit(ORIGIN).hostname, "cdn." + urlsplit(ORIGIN).hostname}  # pages, assets
+    assert all(
+        url.startswith("http://") and urlsplit(url).hostname in site_hosts and urlsplit(url).port is None
+        for url in first | second
+    ), sorted(first | second)[:5]
     assert ORIGIN in second and second <= first  # the same site: hubs revisited, archived articles skipped
     assert sizes[1] < 0.10 * sizes[0]
     reports = sorted((tmp_path / "channel9" / "crawls").glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
     articles = json.loads(reports[-1].read_text(encoding="utf-8"))["articles"]
     assert articles["new"] == 0 and articles["skipped"] == 60, articles  # the same catalog keys
+    requisites = [json.loads(p.read_text(encoding="utf-8"))["requisites"] for p in reports]
+    print(f"requisites: first crawl {requisites[0]}, second {requisites[1]}")
+    assert requisites[0]["fetched"] > 0 and requisites[0]["failed"] == 0, requisites[0]
+    assert requisites[1]["fetched"] == 0  # unchanged pages: their requisites are in the archive
     urls = {entry["url"].split("/", 3)[3] for entry in read_index(tmp_path / "channel9")}
     assert {"robots.txt", "sitemap.xml", "feed/"} <= urls  # archived like any page
     for warc in (tmp_path / "channel9" / "warcs").glob("*.warc.gz"):

@@ -206,5 +206,6 @@ def _requisites_line(req: dict) -> str:
     skipped = sum(req.get(k, 0) for k in ("skipped_budget", "skipped_robots", "skipped_private"))
     return (
         f"  requisites {req.get('fetched', 0)} fetched, {req.get('revalidated', 0)} revalidated, "
+        f"{req.get('deduplicated', 0)} deduplicated, "
         f"{req.get('failed', 0)} failed, {skipped} skipped ({req.get('bytes', 0):,} bytes)"
     )
