@@ -157,10 +157,15 @@ class Catalog:
         if old is None:
             ordinal = self.db.execute("SELECT coalesce(max(ordinal) + 1, 0) FROM articles").fetchone()[0]
             status, first, changed = NEW, crawl_id, crawl_id
+            text_location: tuple[str | None, int | None] = (None, None)
         else:
             ordinal, first = old["ordinal"], old["first_crawl"]
             status = UNCHANGED if old["sha1"] == rec.sha1 else CHANGED
             changed = crawl_id if status == CHANGED else old["changed_crawl"]
+            # a new text needs a new conversion record: until it is written, the row has none
+            text_location = (
+                (old["text_warc_file"], old["text_warc_offset"]) if status == UNCHANGED else (None, None)
+            )
             if old["canonical_url"] != rec.canonical_url:
                 rec.canonical_url, rec.hash16 = old["canonical_url"], old["hash16"]
         file = text_filename(ordinal, rec.hash16)
@@ -187,8 +192,7 @@ class Catalog:
                 rec.warc_file,
                 rec.warc_offset,
                 rec.record_id,
-                # a new text needs a new conversion record: until it is written, the row has none
-                *((old["text_warc_file"], old["text_warc_offset"]) if status == UNCHANGED else (None, None)),
+                *text_location,
                 first,
                 changed,
                 crawl_id,

@@ -4,7 +4,7 @@ Each crawl has an id and its own Scrapy ``JOBDIR`` (``<coll>/jobs/<crawl-id>/``)
 crawl (SIGINT/SIGTERM: Scrapy stops gracefully, in-flight requests finish, WARCs are closed) keeps
 its job directory, and the next ``arsip crawl`` of the seed resumes it; a crawl that finished or
 failed has its job directory removed, because a reused ``requests.seen`` would make later runs
-skip every URL (see PITFALLS). One crawl per collection at a time, enforced by a lock file.
+skip every URL (docs/ARCHITECTURE.md, the crawl lifecycle). One crawl per collection at a time, enforced by a lock file.
 
 The reactor cannot be restarted, so :func:`run_crawl` may be called once per process; the
 scheduler runs each crawl as ``arsip crawl`` in a subprocess.
@@ -39,7 +39,9 @@ class CrawlResult:
 
     @property
     def exit_code(self) -> int:
-        return EXIT_CODES.get(self.report.get("outcome"), 1)
+        outcome = self.report.get("outcome")
+        # a report without an outcome (or with an unknown one) is a failed crawl
+        return EXIT_CODES.get(outcome, 1) if outcome is not None else 1
 
     @property
     def report_path(self) -> Path:
@@ -115,6 +117,7 @@ def run_crawl(seed: Seed, opts: CrawlOptions) -> CrawlResult:
 def _run_process(seed: Seed, opts: CrawlOptions, settings: dict) -> tuple[list[str], dict | None]:
     """Run the spider; returns the errors that kept it from starting and the report it built."""
     from scrapy.crawler import CrawlerProcess
+    from twisted.python.failure import Failure
 
     from crawler.spiders.news import NewsSpider
 
@@ -125,9 +128,12 @@ def _run_process(seed: Seed, opts: CrawlOptions, settings: dict) -> tuple[list[s
     since = opts.since.isoformat() if opts.since else None
     crawler = process.create_crawler(NewsSpider)
     deferred = process.crawl(crawler, seed=seed, full=opts.full, since=since)
-    deferred.addErrback(
-        lambda failure: errors.append(f"{failure.type.__name__}: {failure.getErrorMessage()}")
-    )
+
+    def failed(failure: Failure) -> None:
+        assert failure.type is not None  # a Failure always wraps an exception (None only inside __init__)
+        errors.append(f"{failure.type.__name__}: {failure.getErrorMessage()}")
+
+    deferred.addErrback(failed)
     process.start()
     extension = crawler.get_extension(CrawlReport)
     return errors, extension.report if extension is not None else None

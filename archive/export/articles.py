@@ -90,7 +90,7 @@ def extract_batch(batch: list[tuple], hints, article_pattern: str | None = None)
     Without a seed's ``article_pattern`` (already applied when planning), the page's own signals
     decide what is an article, so home pages and archives are not exported as articles.
     """
-    results = []
+    results: list[dict] = []
     for path, offset, date in batch:
         try:
             ex = read_at(path, offset, verify=True)
@@ -119,7 +119,8 @@ def extract_batch(batch: list[tuple], hints, article_pattern: str | None = None)
 
 def plan(paths: list[Path], opts: ExportOptions, report: ExportReport) -> tuple[list[tuple], dict[str, str]]:
     """HTML 200 captures to extract, and the latest revisit date of each payload digest."""
-    todo, revisits = [], {}
+    todo: list[tuple] = []
+    revisits: dict[str, str] = {}
     pattern = re.compile(opts.article_pattern) if opts.article_pattern else None
     for path in paths:
         for info in scan(path, report.errors):

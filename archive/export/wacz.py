@@ -85,7 +85,7 @@ def _member(zf: zipfile.ZipFile, name: str, data_or_file) -> None:
 
 def write_wacz(warcs: list[Path], rows: list[dict], out: Path, title: str | None = None) -> Path:
     """Package ``warcs`` and the exported ``rows`` (articles.jsonl rows) as the WACZ ``out``."""
-    names = {}
+    names: dict[str, Path] = {}
     for path in warcs:
         names.setdefault(Path(path).name, Path(path))
     index, idx = build_index(list(names.values()))

@@ -86,7 +86,9 @@ def _tail_like(blocks: list[str]) -> bool:
 
 
 def _same(a: str, b: str | None) -> bool:
-    return bool(b) and a.casefold().strip(" .:") == b.casefold().strip(" .:")
+    if not b:
+        return False
+    return a.casefold().strip(" .:") == b.casefold().strip(" .:")
 
 
 def _unshortcode(block: str) -> str:

@@ -115,13 +115,13 @@ def declared_encoding(data: bytes, headers=None) -> tuple[str | None, str]:
         if data.startswith(bom):
             return name, "bom"
     match = HEADER_CHARSET.search(header(headers, "Content-Type") or "")
-    if match and (name := _label(match.group(1))):
-        return name, "header"
+    if match and (label := _label(match.group(1))):
+        return label, "header"
     head = data[:PRESCAN]
-    match = XML_DECL.match(head) or META_CHARSET.search(head)
-    if match and (name := _label(match.group(1))):
+    meta = XML_DECL.match(head) or META_CHARSET.search(head)
+    if meta and (label := _label(meta.group(1))):
         # A page saying "utf-16" in ASCII bytes cannot be UTF-16 (HTML standard, prescan rule).
-        return ("utf-8" if name.startswith("utf-16") else name), "meta"
+        return ("utf-8" if label.startswith("utf-16") else label), "meta"
     return None, ""
 
 

@@ -21,6 +21,8 @@ def trafilatura_blocks(root, url: str | None) -> tuple[list[str], str | None]:
     except Exception as exc:  # noqa: BLE001 - trafilatura raises assorted errors on odd trees; a crawl must go on
         logger.debug("trafilatura failed on %s: %r", url, exc)
         return [], f"trafilatura failed: {type(exc).__name__}"
+    # a dict only comes back with as_dict=True (deprecated), which is never passed here
+    assert not isinstance(doc, dict)
     if doc is None or doc.body is None:
         return [], "trafilatura found no main text"
     return element_blocks(doc.body, trafilatura=True), None

@@ -79,7 +79,8 @@ class LinkedData:
 
     @classmethod
     def parse(cls, scripts) -> LinkedData:
-        article, webpage, crumbs = None, None, []
+        article, webpage = None, None
+        crumbs: list[str] = []
         for script in scripts:
             try:
                 doc = json.loads(script, strict=False)
@@ -105,10 +106,16 @@ class LinkedData:
         return texts_of(self.article.get(key))
 
 
+def _position(item: dict) -> int:
+    """A list item's schema.org ``position``, 0 when it has none (or not a number)."""
+    position = item.get("position")
+    return position if isinstance(position, int) else 0
+
+
 def _crumbs(obj: dict) -> list[str]:
     items = obj.get("itemListElement")
     if not isinstance(items, list):
         return []
     entries = [item for item in items if isinstance(item, dict)]
-    entries.sort(key=lambda item: item.get("position") if isinstance(item.get("position"), int) else 0)
+    entries.sort(key=_position)
     return [name for item in entries if (name := text_of(item.get("name")) or text_of(item.get("item")))]

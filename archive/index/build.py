@@ -11,7 +11,7 @@ import heapq
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Set
 from pathlib import Path
 
 import surt
@@ -77,7 +77,7 @@ def _read_lines(path: Path) -> Iterator[str]:
 
 
 def merge_into(
-    index_path: Path, new_lines: Iterable[str], drop_files: set[str] = frozenset(), runs: Iterable[Path] = ()
+    index_path: Path, new_lines: Iterable[str], drop_files: Set[str] = frozenset(), runs: Iterable[Path] = ()
 ) -> int:
     """Merge lines into the sorted index file (atomically replaced); returns the number of lines.
 

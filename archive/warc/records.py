@@ -120,7 +120,7 @@ class RecordFactory(RecordBuilder):
     def curr_warc_date(self):
         return warc_date(self.now())
 
-    def _headers(self, ex: Exchange, **extra: str) -> dict:
+    def _headers(self, ex: Exchange, **extra: str | None) -> dict:
         values = {"WARC-Record-ID": self.make_id(), "WARC-Date": warc_date(ex.date)}
         if ex.ip_address:
             values["WARC-IP-Address"] = ex.ip_address

@@ -83,8 +83,9 @@ class ArchiveSession:
     def capture(self, ex: Exchange) -> dict:
         """Write one exchange; return where its response (or revisit) record is and what it was."""
         digest = sha1_digest(ex.body)
-        dedupable = self.store is not None and ex.status == 200 and bool(ex.body)
-        original = self.store.original(digest) if dedupable else None
+        # only a 200 with a body is deduplicated, and only when the session has a digest store
+        store = self.store if ex.status == 200 and ex.body else None
+        original = store.original(digest) if store is not None else None
         if original:
             record = self.factory.revisit(ex, digest, original.uri, original.date, original.record_id)
         else:
@@ -92,8 +93,8 @@ class ArchiveSession:
         record_id = record.rec_headers.get_header("WARC-Record-ID")
         written = self.writer.write(record, self.factory.request(ex, record_id))
         self._count(written, revisit=bool(original))
-        if dedupable:
-            self._remember(ex, digest, record_id, new=not original)
+        if store is not None:
+            self._remember(store, ex, digest, record_id, new=not original)
         return {
             "record_id": record_id,
             "warc_file": written[0].filename,
@@ -103,16 +104,16 @@ class ArchiveSession:
             "status": ex.status,
         }
 
-    def _remember(self, ex: Exchange, digest: str, record_id: str, new: bool) -> None:
+    def _remember(self, store: DigestStore, ex: Exchange, digest: str, record_id: str, new: bool) -> None:
         date = warc_date(ex.date)
         if new:
-            self.store.add_original(digest, ex.url, date, record_id)
+            store.add_original(digest, ex.url, date, record_id)
         validators = {
             k.lower(): v.decode("latin-1")
             for k, v in ex.response_headers
             if k.lower() in (b"etag", b"last-modified")
         }
-        self.store.saw(ex.url, digest, date, validators.get(b"etag"), validators.get(b"last-modified"))
+        store.saw(ex.url, digest, date, validators.get(b"etag"), validators.get(b"last-modified"))
 
     def _count(self, written, revisit: bool = False) -> None:
         for item in written:

@@ -13,6 +13,7 @@ import os
 import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from io import FileIO
 from pathlib import Path
 
 from warcio.warcwriter import WARCWriter
@@ -84,7 +85,7 @@ class RotatingWarcWriter:
         self.closed_files: list[Path] = []
         self.bytes_written = 0
         self.failure: OSError | None = None  # the write that failed; no record is written after it
-        self._fh = None
+        self._fh: FileIO | None = None
         self._name = ""
         self._writer: WARCWriter | None = None
 
@@ -102,42 +103,46 @@ class RotatingWarcWriter:
                 self.failure.errno, f"WARC writing stopped after an earlier failure: {self.failure}"
             )
         try:
-            if self._fh is None or self._fh.tell() >= self.max_size:
-                self._rotate()
-            start = self._fh.tell()
+            fh = self._fh
+            if fh is None or fh.tell() >= self.max_size:
+                fh = self._rotate()
+            start = fh.tell()
             try:
                 return [self._write_one(record) for record in records]
             except OSError:
-                self._cut(start)
+                self._cut(fh, start)
                 raise
         except OSError as exc:
             self.failure = exc
             raise
 
-    def _cut(self, offset: int) -> None:
+    def _cut(self, fh: FileIO, offset: int) -> None:
         """Drop everything after ``offset`` (half-written members) so the file stays valid."""
         try:
-            self._fh.truncate(offset)
-            self._fh.seek(offset)
+            fh.truncate(offset)
+            fh.seek(offset)
         except OSError:
             log.exception("cannot cut %s back to %d; the next crawl repairs it", self._name, offset)
 
     def _write_one(self, record) -> Written:
+        # only called on an open file: _rotate() sets both before its first write, close() clears both
+        assert self._fh is not None and self._writer is not None
         start = self._fh.tell()
         self._writer.write_record(record)  # warcio flushes the gzip member and the file object
         end = self._fh.tell()
         self.bytes_written += end - start
         return Written(self._name, start, end - start, record.rec_headers, record.http_headers)
 
-    def _rotate(self) -> None:
+    def _rotate(self) -> FileIO:
+        """Close the current file and open the next one, warcinfo record written; returns it."""
         self.close()
         self.directory.mkdir(parents=True, exist_ok=True)
         self._name = warc_filename(self.prefix, self.serial, self.host)
         self.serial += 1
         # buffering=0: every compressed chunk goes straight to the OS, nothing waits in Python
         path = self.directory / (self._name + OPEN_SUFFIX)
-        self._fh = open(path, "xb", buffering=0)  # noqa: SIM115 - held until close()
-        self._writer = WARCWriter(_WriteAll(self._fh), gzip=True, warc_version=WARC_VERSION)
+        self._fh = fh = open(path, "xb", buffering=0)  # noqa: SIM115 - held until close()
+        self._writer = WARCWriter(_WriteAll(fh), gzip=True, warc_version=WARC_VERSION)
         info = {
             "software": "arsip",
             "hostname": socket.gethostname(),
@@ -149,12 +154,13 @@ class RotatingWarcWriter:
             self._write_one(self.factory.warcinfo(self._name, info))
         except OSError:
             # a file without its warcinfo record holds nothing: remove it rather than leave it invalid
-            self._fh.close()
+            fh.close()
             path.unlink(missing_ok=True)
             self._fh = self._writer = None
             self._name = ""
             raise
         log.info("writing %s", self._name)
+        return fh
 
     def close(self) -> None:
         """Close the current file and drop its ``.open`` suffix."""

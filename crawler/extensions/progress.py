@@ -9,9 +9,13 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from typing import TYPE_CHECKING
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+
+if TYPE_CHECKING:
+    from twisted.internet.task import LoopingCall
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +48,7 @@ class Progress:
 
     def __init__(self, crawler, mode: str):
         self.crawler, self.mode = crawler, mode
-        self.task = None
+        self.task: LoopingCall | None = None
         self.started = time.monotonic()
 
     @classmethod
@@ -63,8 +67,8 @@ class Progress:
         from twisted.internet.task import LoopingCall
 
         self.started = time.monotonic()
-        self.task = LoopingCall(self.show)
-        self.task.start(TTY_INTERVAL if self.mode == "tty" else LOG_INTERVAL, now=False)
+        self.task = task = LoopingCall(self.show)
+        task.start(TTY_INTERVAL if self.mode == "tty" else LOG_INTERVAL, now=False)
 
     def show(self):
         skipped = len(getattr(self.crawler.spider, "skipped", ()))

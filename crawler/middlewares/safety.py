@@ -45,7 +45,8 @@ def resolve(host: str) -> list[str]:
     except ValueError:
         pass
     infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    return sorted({info[4][0] for info in infos})
+    # an IP sockaddr starts with the address as text (typeshed's int first item is AF_CAN's, never asked for)
+    return sorted({info[4][0] for info in infos if isinstance(info[4][0], str)})
 
 
 class PrivateAddressMiddleware:

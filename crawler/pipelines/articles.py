@@ -69,14 +69,23 @@ class ArticlePipeline:
             self.pool = ExtractionPool(processes)
             self.pool.start()
 
+    @property
+    def _catalog(self) -> Catalog:
+        """The open catalog: items only arrive after open_spider has opened it."""
+        assert self.catalog is not None, "ArticlePipeline used before open_spider"
+        return self.catalog
+
     def close_spider(self):
+        catalog = self.catalog
+        if catalog is None:  # open_spider failed before opening it; Scrapy closes the pipeline anyway
+            return
         try:
-            self.catalog.apply_lastmods(self.crawl_id)
-            self.catalog.write_jsonl(self.collection / "articles.jsonl")
+            catalog.apply_lastmods(self.crawl_id)
+            catalog.write_jsonl(self.collection / "articles.jsonl")
         except STORAGE_ERRORS as exc:  # the catalog is intact; the next crawl rewrites the JSONL
             logger.error("cannot update %s: %s", self.collection / "articles.jsonl", exc)
         finally:
-            self.catalog.close()
+            catalog.close()
             if self.pool is not None:
                 self.pool.close()
 
@@ -85,7 +94,7 @@ class ArticlePipeline:
             return item
         if item.status == 304:
             try:
-                self.catalog.touch(item.key, self.crawl_id)
+                self._catalog.touch(item.key, self.crawl_id)
             except STORAGE_ERRORS as exc:
                 stop_for_storage(self.crawler, item.url, exc)
             self._count("arsip/articles/not_modified")
@@ -131,7 +140,7 @@ class ArticlePipeline:
             record_id=capture.get("record_id"),
             **_metadata(article),
         )
-        stored = self.catalog.store(record, self.crawl_id)
+        stored = self._catalog.store(record, self.crawl_id)
         self._count(f"arsip/articles/{stored.status}")
         if stored.status == UNCHANGED and self._complete(record.canonical_url, stored.file):
             return
@@ -145,7 +154,7 @@ class ArticlePipeline:
         ``Catalog.known`` made the spider fetch the article again)."""
         if not (self.text_dir / file).exists():
             return False
-        row = self.catalog.get(canonical_url)
+        row = self._catalog.get(canonical_url)
         return archive_session(self.crawler) is None or bool(row and row["text_warc_file"])
 
     def _canonical(self, item: ArticlePage, article) -> str:
@@ -157,7 +166,7 @@ class ArticlePipeline:
         if archive is None or not record.record_id:
             return
         where = archive.write_conversion(refers_to=record.record_id, target_uri=item.url, text=text)
-        self.catalog.set_text_location(record.canonical_url, where["warc_file"], where["warc_offset"])
+        self._catalog.set_text_location(record.canonical_url, where["warc_file"], where["warc_offset"])
 
     def _fail(self, item: ArticlePage, error: str):
         report = self.crawler.get_extension(CrawlReport)

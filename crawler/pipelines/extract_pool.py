@@ -16,12 +16,14 @@ import os
 import signal
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import TypeVar
 
 from twisted.internet.defer import Deferred
 
 from crawler.orphans import exit_with_parent
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def default_processes() -> int:
@@ -88,11 +90,11 @@ class ExtractionPool:
             self._executor = None
 
 
-def _deferred(future: Future, on_broken) -> Deferred:
+def _deferred(future: Future[T], on_broken) -> Deferred[T]:
     """The future's outcome delivered on the reactor thread."""
     from twisted.internet import reactor
 
-    result = Deferred()
+    result: Deferred[T] = Deferred()
 
     def done(finished: Future) -> None:
         error = finished.exception() if not finished.cancelled() else BrokenProcessPool("cancelled")

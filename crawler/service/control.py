@@ -100,6 +100,7 @@ def request(data: str | Path, seed: str, action: str, wait: float = 10.0) -> str
     while time.monotonic() < deadline:
         done = store.request(request_id)
         if done and done.done:
+            assert done.result is not None, "complete_request() writes done and result together"
             if done.result.startswith("error: "):
                 raise ArsipError(done.result.removeprefix("error: "))
             return done.result

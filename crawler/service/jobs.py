@@ -73,6 +73,8 @@ def run_seed(seed_name: str, trigger: str = "schedule") -> None:
 def crawl(service, seed: Seed, trigger: str) -> None:
     """Start the crawl process, wait for it within the seed's time limit, record the outcome."""
     crawl_id = new_crawl_id()
+    # run_seed() loads the seed from its file, so it always knows its path
+    assert seed.path is not None, f"seed {seed.name!r} has no file"
     argv = crawl_command(seed.path, service.data, crawl_id)
     log = log_path(Path(service.data) / seed.name, crawl_id)
     started = time.monotonic()

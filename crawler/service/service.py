@@ -110,11 +110,13 @@ class Service:
         An orphaned crawl gets SIGTERM (it closes its WARCs and stays resumable); the seed's next run
         resumes it, so two crawls of one collection never write at the same time.
         """
-        for run in self.store.unfinished():
+        store = self.store
+        assert store is not None, "run() opens the store before recovering"
+        for run in store.unfinished():
             if run.pid:
                 stop_orphan(run.pid, run.crawl_id, self.stop_timeout)
             summary = summarize(None, False, read_report(self.data, run.seed, run.crawl_id))
-            self.store.finish_run(run.id, **summary)
+            store.finish_run(run.id, **summary)
             logger.warning(
                 "seed=%s crawl_id=%s outcome=%s: left unfinished by a scheduler that was killed",
                 run.seed,
@@ -160,9 +162,11 @@ class Service:
         self._apply_requests()
 
     def _apply_requests(self) -> None:
-        for request in self.store.pending_requests():
+        store = self.store
+        assert store is not None, "run() opens the store before the scheduler starts"
+        for request in store.pending_requests():
             result = self._apply(request.seed, request.action)
-            self.store.complete_request(request.id, result)
+            store.complete_request(request.id, result)
             logger.info("seed=%s control=%s: %s", request.seed, request.action, result)
 
     def _apply(self, seed: str, action: str) -> str:

@@ -38,6 +38,8 @@ def describe(schedule: Schedule) -> str:
     """How ``arsip jobs`` shows a schedule; also how the syncer notices a changed one."""
     if schedule.cron:
         return f"cron '{schedule.cron}' {schedule.timezone}"
+    # only scheduled seeds are described (the syncer skips the others): no cron means an interval
+    assert schedule.interval is not None, "a seed without a schedule has no description"
     return f"every {_duration(schedule.interval)} {schedule.timezone}"
 
 
