@@ -28,7 +28,9 @@ CREATE TABLE IF NOT EXISTS articles (
 CREATE INDEX IF NOT EXISTS articles_url ON articles (url);
 CREATE TABLE IF NOT EXISTS lastmods (url TEXT PRIMARY KEY, lastmod TEXT NOT NULL);
 """
-JSONL_FIELDS = (
+# The fields every exported article carries (docs/FORMATS.md, articles.jsonl); the catalog's own
+# articles.jsonl adds what only the catalog knows.
+ARTICLE_FIELDS = (
     "file",
     "url",
     "canonical_url",
@@ -42,9 +44,8 @@ JSONL_FIELDS = (
     "warc_file",
     "warc_offset",
     "sha1",
-    "lastmod",
-    "ordinal",
 )
+JSONL_FIELDS = (*ARTICLE_FIELDS, "lastmod", "ordinal")
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
 
 

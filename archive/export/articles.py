@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.atomic import write_atomic
-from archive.catalog import text_filename
+from archive.catalog import ARTICLE_FIELDS, text_filename
 from archive.errors import ArsipError
 from archive.extract import extract
 from archive.extract.identity import article_key
@@ -31,21 +31,7 @@ log = logging.getLogger(__name__)
 HTML_MIMES = ("text/html", "application/xhtml+xml")
 ORDINALS = ".arsip-ordinals.json"
 BATCH = 16
-FIELDS = [
-    "file",
-    "url",
-    "canonical_url",
-    "title",
-    "category",
-    "published",
-    "author",
-    "tags",
-    "language",
-    "fetched_at",
-    "warc_file",
-    "warc_offset",
-    "sha1",
-]
+FIELDS = list(ARTICLE_FIELDS)
 
 
 @dataclass
