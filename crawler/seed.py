@@ -283,6 +283,13 @@ def _check_pattern(pattern, path):
     return pattern
 
 
+def _hostname(url: str) -> str:
+    """The host of a URL that check_url accepted (it refuses a URL without one)."""
+    host = urlsplit(url).hostname
+    assert host is not None, f"{url!r} has no host"
+    return host
+
+
 def seed_from_dict(data: dict, path: str | Path = "<seed>") -> Seed:
     """Validate a parsed TOML document and build a :class:`Seed`."""
     top = Table(data, path)
@@ -299,7 +306,7 @@ def seed_from_dict(data: dict, path: str | Path = "<seed>") -> Seed:
         starts = (bundled.origin,)
     # A bundled seed's start URLs are paths on its origin (Seed.with_base_url, when the crawl starts).
     domains = top.strings("allowed_domains") or (
-        () if bundled else tuple(sorted({urlsplit(u).hostname for u in starts}))
+        () if bundled else tuple(sorted({_hostname(u) for u in starts}))
     )
     articles = top.table("articles")
     seed = Seed(
@@ -349,6 +356,6 @@ def load_seed(path: str | Path) -> Seed:
 def adhoc_seed(url: str) -> Seed:
     """A seed with sensible defaults for ``arsip crawl https://site/``."""
     check_url(url, "<command line>", "url")
-    host = urlsplit(url).hostname
+    host = _hostname(url)
     name = re.sub(r"[^a-z0-9_-]+", "-", host.lower()).strip("-")[:64] or "site"
     return Seed(name=name, start_urls=(url,), allowed_domains=(host,))

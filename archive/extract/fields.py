@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Generic, TypeVar, overload
 
 from archive.extract.page import Page
 from archive.extract.selectors import select_text, select_texts
 
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
 
 @dataclass(frozen=True)
-class Source:
+class Source(Generic[T_co]):
     """One place a field can come from: a name (reported in ``Article.sources``) and a getter."""
 
     name: str
-    get: Callable[[Page], object]
+    get: Callable[[Page], T_co]
 
 
-def resolve(page: Page, sources, clean=None) -> tuple[object, str | None]:
+# Without ``clean`` the value has its sources' type; ``clean`` takes the text a source found.
+@overload
+def resolve(page: Page, sources: Iterable[Source[T]]) -> tuple[T | None, str | None]: ...
+@overload
+def resolve(
+    page: Page, sources: Iterable[Source[str | None]], clean: Callable[[str], str | None]
+) -> tuple[str | None, str | None]: ...
+def resolve(page: Page, sources: Iterable[Source], clean=None) -> tuple[object, str | None]:
     """The first non-empty (cleaned) value along ``sources`` and the name of its source."""
     for source in sources:
         value = source.get(page)
@@ -66,6 +77,6 @@ def ld(key: str) -> Callable[[Page], str | None]:
     return lambda page: page.jsonld.get(key)
 
 
-def hint(selector: str | None) -> list[Source]:
+def hint(selector: str | None) -> list[Source[str | None]]:
     """The seed's hint as the first source, when the seed gives one."""
     return [Source("hints", css(selector, scoped=False))] if selector else []

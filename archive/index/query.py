@@ -61,7 +61,7 @@ class CdxjFile:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self._stamp = None
+        self._stamp: tuple[int, int] | None = None  # (size, mtime_ns) of the mapped file
         self._map: mmap.mmap | bytes = b""
 
     def _data(self):
@@ -105,7 +105,8 @@ class CdxjFile:
     def lines_before(self, key: str, count: int) -> list[str]:
         """Up to ``count`` lines sorting just before ``key`` (for 'nearest captures')."""
         data = self._data()
-        lines, pos = [], self._offset_of(data, key)
+        lines: list[str] = []
+        pos = self._offset_of(data, key)
         while pos > 0 and len(lines) < count:
             prev = data.rfind(b"\n", 0, pos - 1) + 1
             line = data[prev:pos].decode("utf-8", "replace").rstrip("\r\n")

@@ -206,7 +206,8 @@ class ReplayApp:
         name, ts = request.match_info["coll"], request.match_info["ts"]
         coll = self.collection(name)
         url = target_url(request, f"/{name}/text/{ts}/")
-        caps = coll.closest(url, TS_RE.match(ts).group(1) if TS_RE.match(ts) else "9")
+        stamp = TS_RE.match(ts)
+        caps = coll.closest(url, stamp.group(1) if stamp else "9")
         if not caps:
             return html_response(pages.not_found_page(name, url, coll.index.nearby(url)), status=404)
         article = coll.article(caps[0])

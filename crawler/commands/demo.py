@@ -44,6 +44,8 @@ def run(args) -> int:
     from crawler.settings import CrawlOptions
 
     seed = load_seed(find_seed())
+    if seed.bundled_site is None:  # a seeds/channel9.toml edited (or found in the working dir) without one
+        raise CrawlError(f"{seed.path}: the demo seed has no [bundled_site] table")
     if args.articles is not None:
         if args.articles < 3:
             raise CrawlError("--articles: the demo site needs at least 3 articles")

@@ -6,6 +6,7 @@ article's expected clean text, so tests compare what an extractor found with the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -44,8 +45,8 @@ class Article:
     captcha: tuple[int | None, int | None, int]
     id: int = 0
     changed: bool = False
-    _make_body: object = field(default=None, repr=False)
-    _body: tuple | None = field(default=None, repr=False)
+    _make_body: Callable[[Article], tuple[prose.Block, ...]] | None = field(default=None, repr=False)
+    _body: tuple[prose.Block, ...] | None = field(default=None, repr=False)
 
     @property
     def path(self) -> str:
@@ -66,6 +67,7 @@ class Article:
     def body(self) -> tuple[prose.Block, ...]:
         """Typed blocks (kind, text, linked slug), generated on first use."""
         if self._body is None:
+            assert self._make_body is not None, "an article gets its body maker from its Corpus"
             self._body = self._make_body(self)
         return self._body
 

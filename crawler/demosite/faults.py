@@ -76,7 +76,8 @@ async def drop_connection(request: web.Request, page: Page) -> web.StreamRespons
     )
     await response.prepare(request)
     await response.write(page.body[: len(page.body) // 2])
-    request.transport.close()
+    if request.transport is not None:  # None: the client has already gone
+        request.transport.close()
     raise asyncio.CancelledError()
 
 

@@ -57,9 +57,12 @@ def _fixed(config: SiteConfig, spec: seeds_data.FixedArticle) -> Article:
     rng = _rng(config.seed, "fixed", spec.slug)
     text = seeds_data.verbatim(spec.slug)
     left, right = rng.randint(1, 90), rng.randint(1, 20)
+    title = text[0] if text else spec.title
+    # FIXED gives a title to every article without a data file (seeds_data.FixedArticle.title)
+    assert title is not None, f"fixed article {spec.slug} has neither a title nor a data file"
     return Article(
         slug=spec.slug,
-        title=text[0] if text else spec.title,
+        title=title,
         category=spec.category,
         published=spec.published,
         modified=spec.published + timedelta(minutes=3),

@@ -27,6 +27,7 @@ from yarl import URL
 from . import faults as fx
 from .assets import cdn_base, is_cdn_host
 from .config import Faults, SiteConfig
+from .corpus import Corpus
 from .generate import build_corpus
 from .pages import Page, Pages
 
@@ -44,11 +45,11 @@ class RunningSite:
         self._origin = origin.rstrip("/") + "/" if origin else None
         self.requests_log: list[tuple[str, str, int]] = []
         self._config = config
-        self._state: tuple | None = None
+        self._state: tuple[SiteConfig, Pages, fx.FaultPicker] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
-        self._corpus = None
+        self._corpus: Corpus | None = None
 
     @property
     def url(self) -> str:
@@ -60,13 +61,18 @@ class RunningSite:
         """The site's public origin, which every URL it writes starts with (by default ``url``)."""
         return self._origin or self.url
 
+    def _running(self) -> tuple[SiteConfig, Pages, fx.FaultPicker]:
+        """The live (config, pages, fault picker), set by the serving thread before start() returns."""
+        assert self._state is not None, "the demo site is not started"
+        return self._state
+
     @property
     def config(self) -> SiteConfig:
-        return self._state[0]
+        return self._running()[0]
 
     @property
     def corpus(self):
-        return self._state[1].corpus
+        return self._running()[1].corpus
 
     def start(self) -> RunningSite:
         """Bind and serve in a daemon thread; returns once the port is known."""
@@ -82,7 +88,7 @@ class RunningSite:
 
     def reconfigure(self, **changes) -> None:
         """Change ``added``, ``changed`` (absolute values), ``faults``... in place, same URL."""
-        config, pages, picker = self._state
+        config, pages, picker = self._running()
         new = config.with_changes(**changes)
         if new.content_key() != config.content_key():
             pages = Pages(build_corpus(new), self.origin)
@@ -141,7 +147,7 @@ class RunningSite:
         status = 0  # stays 0 when the connection is dropped
         target = request.path_qs if request.path else "/" + request.path_qs
         try:
-            response = await self._respond(request, target, *self._state)
+            response = await self._respond(request, target, *self._running())
             status = response.status
             return response
         finally:
@@ -248,7 +254,7 @@ def not_modified(request: web.Request, page: Page) -> bool:
         tags = {tag.strip().removeprefix("W/") for tag in match.split(",")}
         return "*" in tags or page.etag in tags or page.etag[:-1] + '-gzip"' in tags
     since = request.headers.get("If-Modified-Since")
-    if since is None:
+    if since is None or page.last_modified is None:  # send() only asks for pages that have one
         return False
     try:
         return page.last_modified.replace(microsecond=0) <= parsedate_to_datetime(since)

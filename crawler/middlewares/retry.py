@@ -38,6 +38,11 @@ def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> 
 class BackoffRetryMiddleware(RetryMiddleware):
     """Drop-in replacement for Scrapy's RetryMiddleware that pauses before each retry."""
 
+    # seconds, set by from_crawler
+    base: float  # ARSIP_RETRY_BACKOFF_BASE
+    cap: float  # ARSIP_RETRY_BACKOFF_MAX
+    after_cap: float  # ARSIP_RETRY_AFTER_MAX
+
     @classmethod
     def from_crawler(cls, crawler):
         mw = super().from_crawler(crawler)
@@ -47,7 +52,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
         mw.after_cap = settings.getfloat("ARSIP_RETRY_AFTER_MAX", 120.0)
         return mw
 
-    async def process_response(self, request, response):
+    # async overrides of the base class's plain methods: Scrapy awaits middleware coroutine methods
+    async def process_response(self, request, response):  # type: ignore[override]
         result = super().process_response(request, response)
         if isinstance(result, Request):
             self._note(request, f"HTTP {response.status}")
@@ -55,7 +61,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
             await self._pause(result, server)
         return result
 
-    async def process_exception(self, request, exception):
+    async def process_exception(self, request, exception):  # type: ignore[override]
         result = super().process_exception(request, exception)
         if isinstance(result, Request):
             self._note(request, f"{type(exception).__name__}: {exception}")

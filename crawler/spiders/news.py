@@ -64,6 +64,12 @@ class NewsSpider(Spider):
         spider.requisites = RequisitePolicy(spider.seed.requisites, spider.seed.allowed_domains, crawler)
         return spider
 
+    @property
+    def _catalog(self) -> Catalog:
+        """The collection's catalog: from_crawler (how Scrapy builds every spider) opens it."""
+        assert self.catalog is not None, "NewsSpider not built by from_crawler"
+        return self.catalog
+
     def idle(self):
         """The queue ran dry: sitemaps and feeds are read, so links held back for their date
         can now be judged."""
@@ -211,7 +217,7 @@ class NewsSpider(Spider):
         if key in self.scheduled:
             return None
         if self.since and not lastmod:
-            lastmod = self.catalog.lastmod_of(key)
+            lastmod = self._catalog.lastmod_of(key)
             if lastmod is None and not self.discovery_done:
                 self.deferred.setdefault(key, source)
                 return None
@@ -223,7 +229,7 @@ class NewsSpider(Spider):
         if self.budget is not None:
             self.budget -= 1
         self.crawler.stats.inc_value(f"arsip/fetch/{why}")
-        meta = {"arsip_key": key, "arsip_reason": why}
+        meta: dict[str, object] = {"arsip_key": key, "arsip_reason": why}
         if why == "conditional":
             meta.update(arsip_conditional=True, handle_httpstatus_list=[304])
         return Request(
@@ -235,7 +241,7 @@ class NewsSpider(Spider):
         if storage_failed(self.crawler):
             return False
         try:
-            self.catalog.note_lastmod(key, lastmod)
+            self._catalog.note_lastmod(key, lastmod)
         except STORAGE_ERRORS as exc:
             stop_for_storage(self.crawler, key, exc)
             return False
