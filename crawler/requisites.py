@@ -175,5 +175,11 @@ def report_section(stats: dict, previous: dict | None, failures: list[dict]) -> 
         for name in COUNTERS
         if name not in ("found", "requested")
     }
+    by_status = dict(previous.get("by_status", {}))
+    for key, value in stats.items():
+        if key.startswith(STAT + "status_count/"):
+            code = key.rsplit("/", 1)[1]
+            by_status[code] = by_status.get(code, 0) + value
+    section["by_status"] = dict(sorted(by_status.items()))
     section["failures"] = (list(previous.get("failures", [])) + failures)[:MAX_FAILURES_LISTED]
     return section
