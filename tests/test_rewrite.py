@@ -7,6 +7,7 @@ else must come out byte for byte as it went in. The rewriter must also stay line
 from __future__ import annotations
 
 import time
+from urllib.parse import urljoin
 
 import pytest
 
@@ -212,3 +213,63 @@ def test_rewriting_time_is_linear_in_the_input(unit):
     small, large = _seconds(unit * 5_000), _seconds(unit * 40_000)
     # 8 times the input: about 8 times the time; a quadratic rewriter takes 64 times as long
     assert large < 24 * small + 0.005, (small, large)
+
+
+# -- the rewriter against the crawl's finder: whatever the crawl fetched, replay points into the archive
+
+
+REPLAY = "http://replay.test"
+EVERYTHING = """<!DOCTYPE html><html><head><base href="/2024/">
+<link rel="stylesheet" href="s.css"><link rel="icon" href="/i.ico"><link rel="apple-touch-icon" href="/t.png">
+<link rel="preload" as="image" href="/p.jpg" imagesrcset="/p-1.jpg 1x, /p-2.jpg 2x"><link rel="preload" as="font" href="/f.woff2" crossorigin>
+<style>@import url(/imp.css); @font-face{font-family:F;src:url('/f.ttf')} .x{background:url(bg.png)}</style>
+<meta property="og:image" content="/og.jpg"><script src="/app.js"></script></head>
+<body background="/body.gif"><table background="/t.gif"><tr><td background="/td.gif">x</td></tr></table>
+<img src="/a.jpg" srcset="/a-1.jpg 1x,/a-2.jpg 2x"><picture><source srcset="/w.webp 1x, /w2.webp 2x"><img src="/pic.jpg"></picture>
+<img data-src="/l.jpg" data-srcset="/l-300.jpg 300w, /l-768.jpg 768w" data-lazy-src="/ll.jpg" data-lazy-srcset="/ll-1.jpg 1x" data-original="/o.jpg">
+<noscript><img src="/n.jpg" srcset="/n-1.jpg 1x, /n-2.jpg 2x"></noscript><div data-bg="/d.jpg"></div><div data-bg="url('/d2.jpg')"></div>
+<video poster="/v.jpg" src="/v.mp4"><source src="/v.webm"><track src="/v.vtt"></video><audio src="/a.mp3"></audio>
+<input type="image" src="/btn.png"><div style="background-image:url(/st.jpg)"></div>
+</body></html>"""
+
+
+def _finds_outside_the_archive(rewritten: str, page_url: str) -> list[str]:
+    from archive.requisites import iter_references, parse_html, reference_urls, resolve
+
+    replayed = f"{REPLAY}/c/20240301000000/{page_url}"  # where the browser sees the page
+    root = parse_html(rewritten)
+    base = next((urljoin(replayed, b.get("href")) for b in root.iter("base") if b.get("href")), replayed)
+    found = [
+        resolve(raw, base)
+        for ref in iter_references(root)
+        if ref.element.tag != "meta"  # og:image and the like: read by crawlers, never loaded by a browser
+        for raw, _ in reference_urls(ref)
+    ]
+    return [url for url in found if url and not url.startswith(f"{REPLAY}/c/20240301000000")]
+
+
+def test_every_requisite_the_crawl_finds_is_rewritten_into_the_archive():
+    from archive.requisites import find_in_html
+
+    page_url = "http://news.test/2024/03/artikel/"
+    assert len(find_in_html(EVERYTHING, page_url)) >= 35  # the finder sees them all...
+    assert (
+        _finds_outside_the_archive(html(EVERYTHING, page_url), page_url) == []
+    )  # ...replay rewrote them all
+
+
+def test_every_requisite_of_the_demo_site_is_rewritten_into_the_archive():
+    from archive.requisites import find_in_css
+    from crawler.demosite import SiteConfig, build_corpus
+    from crawler.demosite.pages import Pages
+
+    origin = "http://channel9.arsip.test"
+    pages = Pages(build_corpus(SiteConfig(articles=12)), origin + "/")
+    article = pages.corpus.articles[0]
+    for path in ("/", article.path, f"/category/{article.category_slug}/"):
+        text = pages.get(path).body.decode()
+        assert _finds_outside_the_archive(html(text, origin + path), origin + path) == [], path
+    for path in ("/wp-content/themes/c9/style.css", "/wp-content/themes/c9/blocks.css"):
+        css = rw(origin + path).rewrite_css(pages.get(path).body.decode())
+        urls = [url for url, _ in find_in_css(css, f"{REPLAY}/c/20240301000000/{origin}{path}")]
+        assert urls and all(url.startswith(f"{REPLAY}/c/20240301000000/http") for url in urls), urls

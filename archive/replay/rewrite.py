@@ -18,6 +18,10 @@ import html
 import re
 from urllib.parse import urljoin, urlsplit
 
+from archive.requisites import LAZY_SRCSET_ATTRIBUTES, LAZY_URL_ATTRIBUTES
+
+# Every attribute the crawl reads requisites from (archive/requisites.py) is rewritten, and more:
+# links, forms, embeds, and lazy loaders' attributes the crawl does not fetch from.
 URL_ATTRS = {
     "href",
     "src",
@@ -28,16 +32,13 @@ URL_ATTRS = {
     "cite",
     "data",
     "xlink:href",
-    # lazy loaders (lazysizes, WP Rocket, a3 Lazy Load, Jetpack, Smush...) and their background images
-    "data-src",
     "data-href",
-    "data-lazy-src",
-    "data-original",
     "data-bg",
     "data-background",
     "data-poster",
+    *LAZY_URL_ATTRIBUTES,  # data-src, data-lazy-src, data-original
 }
-SRCSET_ATTRS = {"srcset", "data-srcset", "data-lazy-srcset", "imagesrcset"}
+SRCSET_ATTRS = {"srcset", "imagesrcset", *LAZY_SRCSET_ATTRIBUTES}  # data-srcset, data-lazy-srcset
 # what each attribute that may change is: "url", "srcset", "style", "drop", or "meta" (content=)
 ATTR_KIND = (
     {name: "url" for name in URL_ATTRS}
