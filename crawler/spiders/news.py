@@ -315,7 +315,7 @@ class NewsSpider(Spider):
             self.requisites.failed(url, "skipped_robots")
         else:
             self.requisites.failed(url, "failed", _describe(failure) or "ignored")
-            self.logger.info("requisite failed %s: %s", url, _describe(failure))
+            self.logger.debug("requisite failed %s: %s", url, _describe(failure))
 
     # -- failures ----------------------------------------------------------------------------
     def on_error(self, failure):
