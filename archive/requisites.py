@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 import lxml.html
 
@@ -196,9 +196,13 @@ def resolve(raw: str, base_url: str) -> str | None:
         return None
     try:
         url = urldefrag(urljoin(base_url, raw))[0]
-    except ValueError:  # e.g. an invalid IPv6 literal
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port that is not a number or out of range
+    except ValueError:  # an invalid IPv6 literal, a bad port
         return None
-    return url if url.startswith(("http://", "https://")) else None
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(c in url for c in " \t\n\r"):
+        return None
+    return url
 
 
 # -- srcset -----------------------------------------------------------------------------------

@@ -122,7 +122,10 @@ class RequisitePolicy:
                 self.over_budget.discard(url)
                 self.count("skipped_budget", -1)
             self.seen.add(url)
-            requests.append(self.request(url, kind, callback, errback, depth))
+            try:
+                requests.append(self.request(url, kind, callback, errback, depth))
+            except ValueError:  # a URL Scrapy refuses: never the page's failure
+                self.count("skipped_excluded")
         self.count("found", len(found))
         self.count("requested", len(requests))
         return requests

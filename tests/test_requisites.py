@@ -136,6 +136,11 @@ def test_empty_and_odd_documents():
     assert find_in_html(b"", BASE) == []
     assert find_in_html(b"   ", BASE) == []
     assert find_in_html(b"<img src='http://[::1'>", BASE) == []
+    bad = b"<img src='http://a.example:99999/x.png'><img src='http:///x.png'><img src='http://a b/x.png'>"
+    assert find_in_html(bad, BASE) == []
+    assert find_in_html(b"<img src='ftp://a.example/x.png'><img src='//cdn.example/y.png'>", BASE) == [
+        ("https://cdn.example/y.png", IMAGE)
+    ]
 
 
 def test_references_say_how_to_rewrite():
