@@ -191,7 +191,7 @@ def _document_base(root, page_url: str) -> str:
 def resolve(raw: str, base_url: str) -> str | None:
     """The absolute http(s) URL of a reference without its fragment, or None (``data:``,
     ``javascript:``, a bare fragment, another scheme)."""
-    raw = raw.strip()
+    raw = re.sub(r"[\t\n\r]", "", raw.strip())  # as the URL standard's parser does
     if not raw or raw.startswith("#") or raw.lower().startswith(IGNORED_SCHEMES):
         return None
     try:
@@ -200,9 +200,9 @@ def resolve(raw: str, base_url: str) -> str | None:
         parts.port  # noqa: B018 - raises on a port that is not a number or out of range
     except ValueError:  # an invalid IPv6 literal, a bad port
         return None
-    if parts.scheme not in ("http", "https") or not parts.hostname or any(c in url for c in " \t\n\r"):
+    if parts.scheme not in ("http", "https") or not parts.hostname or " " in parts.hostname:
         return None
-    return url
+    return url  # spaces in a path stay: Scrapy sends them as %20, as a browser does
 
 
 # -- srcset -----------------------------------------------------------------------------------

@@ -138,6 +138,8 @@ def test_empty_and_odd_documents():
     assert find_in_html(b"<img src='http://[::1'>", BASE) == []
     bad = b"<img src='http://a.example:99999/x.png'><img src='http:///x.png'><img src='http://a b/x.png'>"
     assert find_in_html(bad, BASE) == []
+    assert find_in_html(b"<img src='/my photo.jpg'>", BASE) == [("https://news.example/my photo.jpg", IMAGE)]
+    assert find_in_html(b"<img src='/img/\n  a.jpg'>", BASE) == [("https://news.example/img/  a.jpg", IMAGE)]
     assert find_in_html(b"<img src='ftp://a.example/x.png'><img src='//cdn.example/y.png'>", BASE) == [
         ("https://cdn.example/y.png", IMAGE)
     ]
