@@ -103,6 +103,13 @@ def run_crawl(seed: Seed, opts: CrawlOptions) -> CrawlResult:
         if resumed_from:
             logger.info("resuming interrupted crawl %s of %s", resumed_from, seed.name)
         jobdir = collection / "jobs" / crawl_id
+        if resumed_from and jobdir.is_dir() and not _state_saved(jobdir, report_path(collection, crawl_id)):
+            logger.warning(
+                "crawl %s was killed outright and its request queue was not saved: starting it "
+                "again from its start URLs (what it archived is skipped or revisited)",
+                crawl_id,
+            )
+            shutil.rmtree(jobdir, ignore_errors=True)
         before = load_report(report_path(collection, crawl_id))
         errors, built = _run_process(seed, opts, build_settings(seed, opts, collection, crawl_id, jobdir))
         # the report the spider built, even when a full disk kept it from being written
@@ -112,6 +119,17 @@ def run_crawl(seed: Seed, opts: CrawlOptions) -> CrawlResult:
         if report.get("outcome") != INTERRUPTED:
             shutil.rmtree(jobdir, ignore_errors=True)
     return CrawlResult(crawl_id, collection, report, resumed_from)
+
+
+def _state_saved(jobdir: Path, report_file: Path) -> bool:
+    """Whether the job's Scrapy state was saved by a clean stop. Scrapy writes the request queue's
+    state (``requests.queue/active.json``) only when it stops cleanly, before the report is
+    written, while ``requests.seen`` grows as requests are made: resuming a run killed outright
+    (SIGKILL, power loss) would lose its queue yet skip every URL it had queued."""
+    if not (jobdir / "requests.queue" / "active.json").exists() or not report_file.exists():
+        return False
+    newest = max((p.stat().st_mtime_ns for p in jobdir.rglob("*") if p.is_file()), default=0)
+    return newest <= report_file.stat().st_mtime_ns
 
 
 def _run_process(seed: Seed, opts: CrawlOptions, settings: dict) -> tuple[list[str], dict | None]:
