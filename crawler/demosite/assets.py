@@ -4,7 +4,7 @@ Replay has to rewrite every URL a browser loads, so these are real bytes laid ou
 lays them out: ``style.css`` imports ``blocks.css`` and points at a theme image; the theme's font
 (``fonts/fonts.css`` with an ``@font-face``, and ``c9-display.ttf``), some theme images and the
 uploaded photos live on a second, "CDN" origin (:func:`cdn_base`), served by the same demo server
-with ``Access-Control-Allow-Origin: *`` as CDNs do. JPEGs are built by hand (one flat grey, a
+with ``Access-Control-Allow-Origin`` naming the site's origin. JPEGs are built by hand (one flat grey, a
 comment segment naming the image so every file differs).
 """
 

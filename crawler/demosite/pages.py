@@ -163,8 +163,10 @@ class Pages:
         return page
 
     def _asset(self, path: str) -> Page | None:
-        """Stylesheets, the font and images (on either origin), with the CORS header of a CDN."""
-        cors = {"Access-Control-Allow-Origin": "*"}
+        """Stylesheets, the font and images (on either origin). Their CORS header names the site's
+        origin, as a site's own asset host does (fonts are fetched with CORS): the live pages may
+        read them, no other origin (a replayed page, say) may."""
+        cors = {"Access-Control-Allow-Origin": self.base}
         css = "text/css; charset=UTF-8"
         if path == f"{assets.THEME}/style.css":
             return Page(200, assets.STYLESHEET, css, STATIC_DATE, headers=cors)
