@@ -15,6 +15,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from scrapy import Request
+from w3lib.url import safe_url_string
 
 from archive.requisites import FONT, ICON, IMAGE, MEDIA, SCRIPT, STYLESHEET
 
@@ -66,6 +67,7 @@ class RequisitePolicy:
         self.types = frozenset(config.types)
         self.seen: set[str] = set()
         self.over_budget: set[str] = set()
+        self.archived: set[str] = set()
         self.failures: list[dict] = []
 
     @property
@@ -129,6 +131,21 @@ class RequisitePolicy:
         self.count("found", len(found))
         self.count("requested", len(requests))
         return requests
+
+    def drop_archived(self, found, archived) -> list[tuple[str, str]]:
+        """``found`` without the URLs ``archived(url)`` says an earlier crawl captured (each
+        counted once as ``skipped_archived``); for a page unchanged since it was archived."""
+        kept = []
+        for url, kind in found:
+            if url in self.seen:
+                continue
+            if url in self.archived or archived(safe_url_string(url)):
+                if url not in self.archived:
+                    self.archived.add(url)
+                    self.count("skipped_archived")
+            else:
+                kept.append((url, kind))
+        return kept
 
     def request(self, url: str, kind: str, callback, errback, depth: int) -> Request:
         meta = {

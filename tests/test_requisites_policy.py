@@ -173,3 +173,13 @@ def test_per_page_and_per_crawl_bounds():
 def test_disabled_policy_requests_nothing():
     assert policy(enabled=False).requests_for(FOUND, PAGE, None, None) == []
     assert policy(types=()).requests_for(FOUND, PAGE, None, None) == []
+
+
+def test_an_unchanged_pages_archived_requisites_are_dropped_once():
+    p = policy()
+    archived = {"https://news.example/style.css", "https://news.example/my%20photo.jpg"}
+    found = [*FOUND, ("https://news.example/my photo.jpg", IMAGE)]
+    kept = p.drop_archived(found, archived.__contains__)
+    assert [u for u, _ in kept] == [u for u, _ in FOUND[1:]]
+    assert p.drop_archived(found, archived.__contains__) == kept
+    assert p.stats.get_value("arsip/requisites/skipped_archived") == 2  # each URL counted once

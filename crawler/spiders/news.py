@@ -278,11 +278,10 @@ class NewsSpider(Spider):
         that content was first archived: request only those the archive still lacks (an earlier
         crawl stopped before them, or they failed then)."""
         session = archive_session(self.crawler)
-        if session is None or session.store is None:
+        store = session.store if session is not None else None
+        if store is None:
             return found
-        missing = [(url, kind) for url, kind in found if session.store.last_capture(url) is None]
-        policy.count("skipped_archived", len(found) - len(missing))
-        return missing
+        return policy.drop_archived(found, lambda url: store.last_capture(url) is not None)
 
     def parse_requisite(self, response):
         """A requisite arrived (archived already, by the capture middleware). It is never read for
