@@ -10,8 +10,7 @@ Linear time on any input: CSS is read by a hand-written scanner that always move
 backtracking regular expression), ``srcset`` by the HTML standard's candidate algorithm.
 
 Not captured: resources that JavaScript inserts (no script runs), ``<iframe>``/``<embed>``/
-``<object>`` documents (embeds are other pages, and page scope never widens), ``image-set()``
-strings in CSS.
+``<object>`` documents (embeds are other pages, and page scope never widens).
 """
 
 from __future__ import annotations
@@ -247,11 +246,13 @@ def srcset_candidates(value: str) -> list[tuple[int, int, str]]:
 
 # -- CSS --------------------------------------------------------------------------------------
 
-# Where something may start: a comment, a string, url(, @import, @font-face, a brace.
-_CSS_START = re.compile(r"/\*|[\"'{}]|url\(|@import|@font-face", re.IGNORECASE)
+# Where something may start: a comment, a string, a brace or parenthesis, url(, image-set(
+# (-webkit-image-set( too), @import, @font-face.
+_CSS_START = re.compile(r"/\*|[\"'{}()]|url\(|image-set\(|@import|@font-face", re.IGNORECASE)
 _STRING_BODY = {q: re.compile(rf"(?:[^{q}\\\n]|\\.|\\\n)*") for q in "\"'"}
 _UNQUOTED_URL = re.compile(r"(?:[^)\s\"'(\\]|\\.)*")
 _WS = re.compile(r"\s*")
+_BRACKETS = frozenset({"{", "}", "(", ")", "image-set("})
 _ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})\s?|\n|(.))", re.DOTALL)
 _NAME_CHAR = re.compile(r"[\w-]")
 
@@ -263,12 +264,14 @@ def css_references(text: str) -> list[CssReference]:
 
 
 class _CssScanner:
-    """The state of one pass: brace depth, and the depth of the ``@font-face`` block it is in."""
+    """The state of one pass: brace depth, the depth of the ``@font-face`` block it is in, and the
+    parentheses open in an ``image-set()`` (whose strings are URLs) when in one."""
 
     def __init__(self, text: str):
         self.text = text
         self.out: list[CssReference] = []
         self.depth, self.font_face_depth, self.pending_font_face = 0, -1, False
+        self.image_set = 0
 
     def run(self) -> list[CssReference]:
         text, i = self.text, 0
@@ -284,9 +287,12 @@ class _CssScanner:
             close = text.find("*/", i)
             return len(text) if close < 0 else close + 2
         if token in ("'", '"'):
-            return _run_end(_STRING_BODY[token], text, i) + 1
-        if token in ("{", "}"):
-            self.brace(token)
+            end = _run_end(_STRING_BODY[token], text, i)
+            if self.image_set == 1 and end > i:  # not inside type("image/png") and the like
+                self.out.append(_css_ref(i, end, text[i:end], font=False, imported=False))
+            return end + 1
+        if token in _BRACKETS:
+            self.bracket(token)
         elif token == "@font-face":
             self.pending_font_face = True
         elif token == "url(":
@@ -300,6 +306,16 @@ class _CssScanner:
             if ref is not None:
                 self.out.append(_css_ref(*ref, font=False, imported=True))
         return i
+
+    def bracket(self, token: str) -> None:
+        if token == "image-set(":
+            self.image_set = 1
+        elif token in ("(", ")"):
+            if self.image_set:
+                self.image_set += 1 if token == "(" else -1
+        else:
+            self.image_set = 0  # a brace ends any unclosed image-set(
+            self.brace(token)
 
     def brace(self, token: str) -> None:
         if token == "{":

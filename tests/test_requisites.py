@@ -189,6 +189,8 @@ CSS = """@import "reset.css";
 @font-face { font-family: F; src: url(../fonts/f.woff2) format("woff2"), url(../fonts/f.svg#F) }
 .h { background: url(img/after-font.svg) }
 @media print { @font-face { src: url(nested.otf) } .i { background: url(img/i.png) } }
+.j { background: image-set("img/j1.png" 1x, 'img/j2.png' 2x, url(img/j3.png) type("image/png")) }
+.k { background: -webkit-image-set(url(img/k.png) 1x); content: "not-an-image.png" }
 """
 
 
@@ -211,6 +213,10 @@ def test_css_urls_relative_to_the_css_file():
         theme + "img/after-font.svg": IMAGE,
         theme + "nested.otf": FONT,
         theme + "img/i.png": IMAGE,
+        theme + "img/j1.png": IMAGE,
+        theme + "img/j2.png": IMAGE,
+        theme + "img/j3.png": IMAGE,
+        theme + "img/k.png": IMAGE,
     }
 
 
@@ -240,6 +246,8 @@ HOSTILE = [
     "'" + "\\'" * 500_000,
     '"' + "\\" * 1_000_000,
     "@font-face{" * 90_000,
+    "image-set(" * 100_000,
+    "image-set('" + "(" * 1_000_000,
 ]
 
 
