@@ -30,6 +30,17 @@ URL, SRCSET, CSS = "url", "srcset", "css"
 
 LAZY_URL_ATTRIBUTES = ("data-src", "data-lazy-src", "data-original")
 LAZY_SRCSET_ATTRIBUTES = ("data-srcset", "data-lazy-srcset")
+BACKGROUND_ATTRIBUTES = ("data-bg", "data-background")
+# The URL attributes of particular elements (``src`` of video, audio and their sources is MEDIA).
+ELEMENT_ATTRIBUTES = {
+    "img": (("src", URL), ("srcset", SRCSET)),
+    "source": (("src", URL), ("srcset", SRCSET)),
+    "video": (("src", URL), ("poster", URL), ("data-poster", URL)),
+    "audio": (("src", URL),),
+    "track": (("src", URL),),
+    "image": (("href", URL), ("xlink:href", URL)),  # SVG
+    **{tag: (("background", URL),) for tag in ("body", "table", "td", "th")},
+}
 ICON_RELS = frozenset({"icon", "apple-touch-icon", "apple-touch-icon-precomposed", "mask-icon"})
 PRELOAD_KINDS = {"style": STYLESHEET, "font": FONT, "image": IMAGE, "script": SCRIPT}
 META_IMAGES = frozenset({"og:image", "og:image:url", "og:image:secure_url", "twitter:image"})
@@ -124,25 +135,20 @@ def _media_references(el, tag: str) -> Iterator[Reference]:
     in_media = tag in MEDIA_ELEMENTS or (
         tag in ("source", "track") and next(el.iterancestors("video", "audio"), None) is not None
     )
-    kind = MEDIA if in_media else IMAGE
-    image_input = tag != "input" or (el.get("type") or "").lower() == "image"
-    if tag in ("img", "source", "video", "audio", "track", "input") and el.get("src") and image_input:
-        yield Reference(el, "src", URL, kind)
-    if tag in ("img", "source") and el.get("srcset"):
-        yield Reference(el, "srcset", SRCSET, IMAGE)
-    if tag == "video" and el.get("poster"):
-        yield Reference(el, "poster", URL, IMAGE)
-    if tag in ("body", "table", "td", "th") and el.get("background"):
-        yield Reference(el, "background", URL, IMAGE)
+    for name, how in ELEMENT_ATTRIBUTES.get(tag, ()):
+        if el.get(name):
+            yield Reference(el, name, how, MEDIA if in_media and name == "src" else IMAGE)
+    if tag == "input" and el.get("src") and (el.get("type") or "").lower() == "image":
+        yield Reference(el, "src", URL, IMAGE)
     for name in LAZY_URL_ATTRIBUTES:
         if el.get(name):
-            yield Reference(el, name, URL, kind)
+            yield Reference(el, name, URL, MEDIA if in_media else IMAGE)
     for name in LAZY_SRCSET_ATTRIBUTES:
         if el.get(name):
             yield Reference(el, name, SRCSET, IMAGE)
-    if el.get("data-bg"):  # a bare URL or CSS such as url(...)
-        value = el.get("data-bg")
-        yield Reference(el, "data-bg", CSS if "url(" in value.lower() else URL, IMAGE)
+    for name in BACKGROUND_ATTRIBUTES:  # a bare URL or CSS such as url(...)
+        if value := el.get(name):
+            yield Reference(el, name, CSS if "url(" in value.lower() else URL, IMAGE)
 
 
 def reference_urls(ref: Reference) -> list[tuple[str, str]]:

@@ -46,6 +46,9 @@ PAGE = b"""<!doctype html><html><head>
 <img data-original="/jquery-lazy.jpg">
 <div class="hero" data-bg="/data-bg.jpg"></div>
 <div class="hero2" data-bg="url('/data-bg-css.jpg')"></div>
+<section data-background="/data-background.jpg"></section>
+<video data-poster="/lazy-poster.jpg"></video>
+<svg><image href="/svg-image.png"/><image xlink:href="/svg-xlink.png"/></svg>
 <noscript><img src="/noscript.jpg"></noscript>
 <picture><source srcset="/pic.webp 1x, /pic@2x.webp 2x" type="image/webp"><img src="/pic.jpg"></picture>
 <video poster="/poster.jpg" src="/clip.mp4"><source src="/clip.webm" type="video/webm"><track src="/subs.vtt"></video>
@@ -93,6 +96,10 @@ def test_every_kind_of_page_reference():
         "https://news.example/jquery-lazy.jpg": IMAGE,
         "https://news.example/data-bg.jpg": IMAGE,
         "https://news.example/data-bg-css.jpg": IMAGE,
+        "https://news.example/data-background.jpg": IMAGE,
+        "https://news.example/lazy-poster.jpg": IMAGE,
+        "https://news.example/svg-image.png": IMAGE,
+        "https://news.example/svg-xlink.png": IMAGE,
         "https://news.example/noscript.jpg": IMAGE,
         "https://news.example/pic.webp": IMAGE,
         "https://news.example/pic@2x.webp": IMAGE,
