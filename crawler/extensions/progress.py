@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from crawler.extensions.report import page_statuses
+
 if TYPE_CHECKING:
     from twisted.internet.task import LoopingCall
 
@@ -32,7 +34,7 @@ def human_bytes(n: float) -> str:
 
 def progress_line(stats: dict, elapsed: float, skipped: int = 0) -> str:
     """One line of counters from the crawl's stats (``skipped``: archived articles not refetched)."""
-    pages = stats.get("response_received_count", 0)
+    pages = sum(page_statuses(stats).values())
     articles = sum(stats.get(f"arsip/articles/{k}", 0) for k in ("new", "changed", "unchanged"))
     rate = pages / elapsed if elapsed > 0 else 0.0
     return (

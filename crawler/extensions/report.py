@@ -71,6 +71,18 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+def page_statuses(stats: dict) -> dict[str, int]:
+    """Responses per HTTP status, pages only: the requisites' responses have their own section."""
+    counts = {}
+    for key, value in stats.items():
+        if key.startswith("downloader/response_status_count/"):
+            code = key.rsplit("/", 1)[1]
+            value -= stats.get(f"{REQUISITE_STAT}status_count/{code}", 0)
+            if value:
+                counts[code] = value
+    return counts
+
+
 class CrawlReport:
     """Extension: collects errors (``crawler.get_extension(CrawlReport).add_error``) and writes the report."""
 
@@ -130,13 +142,8 @@ class CrawlReport:
     def build(self, spider, reason: str) -> dict:
         stats, prev = self.crawler.stats.get_stats(), self.previous
         by_status = dict(prev.get("pages_by_status", {}))
-        for key, value in stats.items():
-            if key.startswith("downloader/response_status_count/"):
-                code = key.rsplit("/", 1)[1]
-                # pages only: the requisites' responses are counted in their own section
-                value -= stats.get(f"{REQUISITE_STAT}status_count/{code}", 0)
-                if value:
-                    by_status[code] = by_status.get(code, 0) + value
+        for code, value in page_statuses(stats).items():
+            by_status[code] = by_status.get(code, 0) + value
         pages = sum(by_status.values())
         ok = sum(n for code, n in by_status.items() if code.startswith(("2", "3")))
         after = warc_usage(self.collection)
