@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from archive.dates import parse_iso
 from archive.errors import CrawlError
+from crawler.commands import options_from
 
 
 def configure(parser: argparse.ArgumentParser):
@@ -129,20 +130,7 @@ def run(args) -> int:
     from crawler.runner import run_crawl
     from crawler.settings import CrawlOptions
 
-    opts = CrawlOptions(
-        data_dir=args.data,
-        crawl_id=args.crawl_id,
-        full=args.full,
-        since=args.since,
-        max_articles=args.max_articles,
-        delay=args.delay,
-        concurrency=args.concurrency,
-        allow_private_networks=args.allow_private_networks,
-        warc=args.warc,
-        requisites=args.requisites,
-        progress=args.progress,
-        extract_processes=args.extract_processes,
-    )
+    opts = options_from(args, CrawlOptions, data_dir=args.data)
     with live_seed(resolve_seed(args.target)) as seed:
         result = run_crawl(seed, opts)
     print(format_summary(result.report, result.collection_dir))
