@@ -15,21 +15,8 @@ PATTERN = r"^/(?!category/|tag/|author/|page/|feed/|wp-)[a-z0-9-]+/$"
 UNREACHABLE = "http://127.0.0.1:9/"  # the discard port: a crawl of it fails at once
 # docs/FORMATS.md: the 13 fields of every articles.jsonl line, whether the crawl or export wrote it
 SPEC_FIELDS = frozenset(
-    {
-        "file",
-        "url",
-        "canonical_url",
-        "title",
-        "category",
-        "published",
-        "author",
-        "tags",
-        "language",
-        "fetched_at",
-        "warc_file",
-        "warc_offset",
-        "sha1",
-    }
+    "file url canonical_url title category published author "
+    "tags language fetched_at warc_file warc_offset sha1".split()
 )
 
 
