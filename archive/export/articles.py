@@ -103,16 +103,29 @@ def extract_batch(batch: list[tuple], hints, article_pattern: str | None = None)
     return results
 
 
-def plan(paths: list[Path], opts: ExportOptions, report: ExportReport) -> tuple[list[tuple], dict[str, str]]:
-    """HTML 200 captures to extract, and the latest revisit date of each payload digest."""
+def plan(
+    paths: list[Path], opts: ExportOptions, report: ExportReport, pages: dict[str, list] | None = None
+) -> tuple[list[tuple], dict[str, str]]:
+    """HTML 200 captures to extract, and the latest revisit date of each payload digest.
+
+    ``pages``, if given, gets every HTML page captured (200, a response or a revisit; requisites
+    never), whatever the filters: ``[latest capture date, WARC path, offset of its latest
+    response]``. The WACZ's home page comes from it.
+    """
     todo: list[tuple] = []
     revisits: dict[str, str] = {}
     pattern = re.compile(opts.article_pattern) if opts.article_pattern else None
     for path in paths:
         for info in scan(path, report.errors):
+            is_page = info.status == 200 and info.mime in HTML_MIMES
+            if pages is not None and is_page and info.rec_type in ("response", "revisit"):
+                seen = pages.setdefault(info.url, ["", "", 0, ""])
+                seen[0] = max(seen[0], info.date)
+                if info.rec_type == "response" and info.date >= seen[3]:
+                    seen[1:] = [str(path), info.offset, info.date]
             if info.rec_type == "revisit":
                 revisits[info.digest] = max(revisits.get(info.digest, ""), info.date)
-            elif info.rec_type == "response" and info.status == 200 and info.mime in HTML_MIMES:
+            elif info.rec_type == "response" and is_page:
                 if opts.url_prefix and not _strip(info.url).startswith(_strip(opts.url_prefix)):
                     continue
                 if pattern and not pattern.search(_path_of(info.url)):
@@ -292,16 +305,52 @@ def run_export(paths: list[Path], opts: ExportOptions) -> ExportReport:
     """Export the articles in ``paths`` (WARC files) into ``opts.out``; see the module docstring."""
     start, report = time.monotonic(), ExportReport()
     opts.out.mkdir(parents=True, exist_ok=True)
-    todo, revisits = plan(paths, opts, report)
-    best = latest_per_article(extract_all(todo, opts, report), revisits)
+    html_pages: dict[str, list] = {}
+    todo, revisits = plan(paths, opts, report, html_pages)
+    found = extract_all(todo, opts, report)
+    best = latest_per_article(found, revisits)
     items = [item for item in best.values() if keep(item, opts)]
     rows = write_texts(items, opts, report)
     report.articles = len(rows)
     if opts.fmt == "csv":
         report.outputs.append(write_csv(rows, opts.out))
     elif opts.fmt == "wacz":
-        from archive.export.wacz import write_wacz
-
-        report.outputs.append(write_wacz(paths, rows, opts.out / f"{opts.wacz_name}.wacz"))
+        articles = {item["url"] for item in found} | {item["canonical_url"] for item in found}
+        report.outputs.append(write_wacz_export(paths, rows, html_pages, articles, opts))
     report.seconds = time.monotonic() - start
     return report
+
+
+def write_wacz_export(
+    paths: list[Path], rows: list[dict], html_pages: dict[str, list], articles: set[str], opts: ExportOptions
+) -> Path:
+    """``<out>/<name>.wacz``: every WARC; as pages, the site's home page and the exported articles
+    with their clean text (from the files just written)."""
+    from archive.export.wacz import Page, main_page, start_urls, write_wacz
+
+    pages = [
+        Page(r["url"], r["fetched_at"], r.get("title") or "", (opts.out / r["file"]).read_text("utf-8"))
+        for r in rows
+    ]
+    home = main_page(html_pages, start_urls(paths), articles)
+    main = None
+    if home:
+        article = next((p for p in pages if p.url == home), None)
+        date, path, offset = html_pages[home][:3]
+        main = Page(home, date, article.title if article else _page_title(path, offset), seed=True)
+        main.text = article.text if article else None
+    return write_wacz(paths, pages, opts.out / f"{opts.wacz_name}.wacz", main=main)
+
+
+def _page_title(path: str, offset: int) -> str:
+    """The ``<title>`` of the HTML response at ``path``/``offset`` ("" if none or unreadable)."""
+    if not path:
+        return ""
+    try:
+        import lxml.html
+
+        body = read_at(path, offset).body
+        title = lxml.html.document_fromstring(body).findtext(".//title") if body.strip() else None
+    except (ArsipError, ValueError, lxml.etree.ParserError):
+        return ""
+    return " ".join((title or "").split())
