@@ -21,6 +21,7 @@ import zipfile
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from archive.atomic import replacing
@@ -157,6 +158,7 @@ def _member(zf: zipfile.ZipFile, name: str, data_or_file) -> None:
     """
     info = zipfile.ZipInfo(name, ZIP_DATE)
     info.compress_type = zipfile.ZIP_STORED
+    source: BinaryIO
     if isinstance(data_or_file, bytes):
         size = len(data_or_file)
         source = io.BytesIO(data_or_file)
