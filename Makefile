@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 DATA   ?= ./data
 
-.PHONY: demo test test-fast lint bench bench-deps venv clean browser-deps
+.PHONY: demo test test-fast lint bench bench-deps venv clean browser-deps node-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,10 +45,28 @@ browser-deps:
 	@if { [ ! -x /usr/bin/chromium ] || ! command -v wget >/dev/null; } && [ "$$(id -u)" = 0 ]; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium wget >/dev/null; fi
 
+# ReplayWeb.page (npm package replaywebpage) for the test that opens an exported WACZ in it. Its
+# ui.js and sw.js are bundled, so `npm pack` fetches the package alone (no dependency tree) and it
+# is unpacked into $(RWP_DIR)/package, served as static files by the test.
+RWP_VERSION ?= 2.5.3
+RWP_DIR ?= .npm-replaywebpage
+$(RWP_DIR)/.installed-$(RWP_VERSION): | node-deps
+	@command -v npm >/dev/null || { echo "npm is missing: install nodejs and npm (make node-deps as root)"; exit 1; }
+	rm -rf $(RWP_DIR) && mkdir -p $(RWP_DIR)
+	cd $(RWP_DIR) && npm pack --silent replaywebpage@$(RWP_VERSION) >/dev/null \
+	  && tar xzf replaywebpage-$(RWP_VERSION).tgz && rm replaywebpage-$(RWP_VERSION).tgz
+	touch $@
+
+# node and npm (for the package above): Debian's, installed only when missing and we are root.
+node-deps:
+	@if ! command -v npm >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; fi
+
 demo: $(VENV)/.installed
 	$(BIN)/arsip demo --data $(DATA)
 
-test: $(VENV)/.installed-test $(PYWB_VENV)/.installed $(WACZ_VENV)/.installed browser-deps
+test: $(VENV)/.installed-test $(PYWB_VENV)/.installed $(WACZ_VENV)/.installed browser-deps \
+      $(RWP_DIR)/.installed-$(RWP_VERSION)
 	ARSIP_REQUIRE_PYWB=1 ARSIP_REQUIRE_WACZ=1 ARSIP_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q
 
 # Everything but the tests marked slow (real crawls, the scheduler service, the reliability suite,
@@ -75,4 +93,4 @@ bench: $(VENV)/.installed-test $(PYWB_VENV)/.installed bench-deps
 	$(BIN)/python -m bench.run
 
 clean:
-	rm -rf $(VENV) $(PYWB_VENV) $(WACZ_VENV) $(DATA) .pytest_cache
+	rm -rf $(VENV) $(PYWB_VENV) $(WACZ_VENV) $(RWP_DIR) $(DATA) .pytest_cache
