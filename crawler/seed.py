@@ -26,6 +26,7 @@ __all__ = [
     "load_seed",
     "seed_from_dict",
     "adhoc_seed",
+    "adhoc_name",
     "parse_duration",
 ]
 
@@ -353,9 +354,25 @@ def load_seed(path: str | Path) -> Seed:
     return seed_from_dict(data, path)
 
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def adhoc_name(url: str) -> str:
+    """The collection name of an ad-hoc crawl: the host, and its port unless the scheme's default
+    (``127-0-0-1-8089``), so that two sites on one host never share a collection."""
+    parts = urlsplit(url)
+    host = _hostname(url)
+    if parts.port is not None and parts.port != DEFAULT_PORTS.get(parts.scheme.lower()):
+        host = f"{host}-{parts.port}"
+    name = re.sub(r"[^a-z0-9_-]+", "-", host.lower()).strip("-")
+    if len(name) > 64 and parts.port is not None:  # keep the port that tells sites apart
+        name = name[: 63 - len(str(parts.port))].rstrip("-") + f"-{parts.port}"
+    return name[:64] or "site"
+
+
 def adhoc_seed(url: str) -> Seed:
     """A seed with sensible defaults for ``arsip crawl https://site/``."""
     check_url(url, "<command line>", "url")
     host = _hostname(url)
-    name = re.sub(r"[^a-z0-9_-]+", "-", host.lower()).strip("-")[:64] or "site"
+    name = adhoc_name(url)
     return Seed(name=name, start_urls=(url,), allowed_domains=(host,))

@@ -9,6 +9,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -50,8 +51,10 @@ def test_private_site_is_refused_without_the_flag(tmp_path):
     with start_site(SiteConfig(articles=5, seed=9), port=0) as site:
         proc = arsip("crawl", site.url, "--data", tmp_path / "data", "--delay", "0")
         assert site.requests_log == []
+        coll = adhoc_seed(site.url).name  # the host and the site's port
     assert proc.returncode == 1
-    report = reports(tmp_path / "data" / "127-0-0-1")[-1]
+    assert coll == f"127-0-0-1-{urlsplit(site.url).port}"
+    report = reports(tmp_path / "data" / coll)[-1]
     assert report["outcome"] == "failed" and report["pages"] == 0
     assert any("loopback" in e["error"] and "allow-private-networks" in e["error"] for e in report["errors"])
 
@@ -100,7 +103,7 @@ def test_decompressed_size_is_bounded(tmp_path):
         proc = arsip("crawl", url, "--data", tmp_path / "data", "--allow-private-networks", "--delay", "0")
     finally:
         server.shutdown()
-    report = reports(tmp_path / "data" / "127-0-0-1")[-1]
+    report = reports(tmp_path / "data" / f"127-0-0-1-{server.server_port}")[-1]
     assert any("DOWNLOAD_MAXSIZE" in e["error"] for e in report["errors"]), (
         report["errors"],
         proc.stderr[-1500:],

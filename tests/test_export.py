@@ -133,5 +133,31 @@ def test_damaged_warc_is_reported_and_good_records_exported(data, tmp_path, caps
 
 
 def test_nothing_to_export_is_a_clear_error(tmp_path, capsys):
-    assert main(["export", "--out", str(tmp_path / "o")]) == 2
+    assert main(["export", "--data", str(tmp_path / "none"), "--out", str(tmp_path / "o")]) == 2
     assert "nothing to export" in capsys.readouterr().err
+    (tmp_path / "empty").mkdir()
+    assert main(["export", "--data", str(tmp_path / "empty"), "--out", str(tmp_path / "o")]) == 2
+    assert "no collection in" in capsys.readouterr().err
+
+
+def test_without_collection_the_only_one_is_exported_into_out(data, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["export", "--data", str(data), "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert f"collection demo (the only one in {data}) -> {out}" in said
+    assert [r["url"] for r in rows_of(out)] == [BASE + "/artikel-satu/", BASE + "/artikel-dua/"]
+    assert not (out / "demo").exists()
+
+
+def test_without_collection_each_collection_gets_its_own_folder(data, tmp_path, capsys):
+    build_archive(data, "other")
+    (data / "not-a-collection").mkdir()
+    out = tmp_path / "out"
+    assert main(["export", "--data", str(data), "--out", str(out), "--format", "wacz"]) == 0
+    said = capsys.readouterr().out
+    assert f"2 collections in {data} (demo, other), each into {out}/<collection>" in said
+    for name in ("demo", "other"):
+        assert [r["url"] for r in rows_of(out / name)] == [BASE + "/artikel-satu/", BASE + "/artikel-dua/"]
+        assert (out / name / f"{name}.wacz").is_file()
+        assert f"-> {out / name}" in said
+    assert not (out / "articles.jsonl").exists() and not (out / "not-a-collection").exists()

@@ -114,3 +114,17 @@ def test_adhoc_seed_from_url():
     assert seed.allowed_domains == ("www.channel9.id",)
     with pytest.raises(SeedError):
         adhoc_seed("not a url")
+
+
+def test_adhoc_collection_name_keeps_a_non_default_port():
+    """Two sites on one host (two ports) never share a collection; a default port stays out of the
+    name, so collections of earlier ad-hoc crawls keep their names."""
+    assert adhoc_seed("http://127.0.0.1:8089/").name == "127-0-0-1-8089"
+    assert adhoc_seed("http://127.0.0.1:8090/x/").name == "127-0-0-1-8090"
+    assert adhoc_seed("http://127.0.0.1/").name == adhoc_seed("http://127.0.0.1:80/").name == "127-0-0-1"
+    assert adhoc_seed("https://news.example:443/").name == "news-example"
+    assert adhoc_seed("https://news.example:8443/").name == "news-example-8443"
+    assert adhoc_seed("http://news.example:443/").name == "news-example-443"
+    long = adhoc_seed("http://" + "a" * 70 + ".example:8089/").name
+    assert len(long) == 64 and long.endswith("-8089")
+    assert adhoc_seed("http://127.0.0.1:8089/").allowed_domains == ("127.0.0.1",)

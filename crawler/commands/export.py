@@ -18,7 +18,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "warcs", nargs="*", metavar="WARC", help="WARC files or folders (instead of a collection)"
     )
     parser.add_argument("--data", default="./data", help="data directory (default: ./data)")
-    parser.add_argument("--collection", "-c", help="export this collection of the data directory")
+    parser.add_argument(
+        "--collection",
+        "-c",
+        help="export this collection of the data directory (default: every collection; several go "
+        "into OUT/<collection>)",
+    )
     parser.add_argument("--out", required=True, help="output folder (text files, articles.jsonl, ...)")
     parser.add_argument(
         "--format",
@@ -34,18 +39,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (default: 1)")
 
 
-def _sources(args) -> tuple[list[Path], Path | None]:
+def _sources(args, collection: str | None) -> tuple[list[Path], Path | None]:
     """The WARC files to read, and the catalog whose ordinals name the files."""
-    if args.warcs and args.collection:
-        raise ArsipError("give a --collection or WARC files, not both")
-    if args.collection:
+    if collection:
         from archive.replay.collection import Collection
 
-        coll = Collection(args.data, args.collection)
+        coll = Collection(args.data, collection)
         paths = sorted((coll.dir / "warcs").glob("*.warc.gz")) + sorted((coll.dir / "warcs").glob("*.warc"))
         return paths, coll.dir / "catalog.sqlite"
-    if not args.warcs:
-        raise ArsipError("nothing to export: give --collection NAME or WARC files")
     paths = []
     for name in args.warcs:
         path = Path(name)
@@ -58,24 +59,61 @@ def _sources(args) -> tuple[list[Path], Path | None]:
     return paths, None
 
 
-def _seed(args):
+def _targets(args) -> list[tuple[str | None, Path]]:
+    """(collection or None for the WARC files given, output folder) of each export to run.
+
+    Without ``--collection`` or WARC files, every collection of the data directory: the only one
+    into ``--out``, several each into ``--out/<collection>``.
+    """
+    out = Path(args.out)
+    if args.warcs and args.collection:
+        raise ArsipError("give a --collection or WARC files, not both")
+    if args.collection:
+        return [(args.collection, out)]
+    if args.warcs:
+        return [(None, out)]
+    from archive.replay.collection import list_collections
+
+    names = list_collections(Path(args.data))
+    if not names:
+        raise ArsipError(
+            f"nothing to export: no collection in {args.data}; give --collection NAME or WARC files"
+        )
+    if len(names) == 1:
+        print(f"arsip export: collection {names[0]} (the only one in {args.data}) -> {out}", flush=True)
+        return [(names[0], out)]
+    print(
+        f"arsip export: {len(names)} collections in {args.data} ({', '.join(names)}), each into {out}/<collection>",
+        flush=True,
+    )
+    return [(name, out / name) for name in names]
+
+
+def _seed(args, collection: str | None):
     from crawler.seed import load_seed
 
     if args.seed:
         return load_seed(args.seed)
-    default = Path("seeds") / f"{args.collection}.toml"
-    return load_seed(default) if args.collection and default.is_file() else None
+    default = Path("seeds") / f"{collection}.toml"
+    return load_seed(default) if collection and default.is_file() else None
 
 
 def run(args: argparse.Namespace) -> int:
-    from archive.export.articles import ExportOptions, run_export
-
     if args.jobs < 1:
         raise ArsipError("--jobs must be 1 or more")
-    paths, catalog = _sources(args)
-    seed = _seed(args)
+    status = 0
+    for collection, out in _targets(args):
+        status = max(status, _export(args, collection, out))
+    return status
+
+
+def _export(args: argparse.Namespace, collection: str | None, out: Path) -> int:
+    from archive.export.articles import ExportOptions, run_export
+
+    paths, catalog = _sources(args, collection)
+    seed = _seed(args, collection)
     opts = ExportOptions(
-        out=Path(args.out),
+        out=out,
         fmt=args.format,
         since=args.since,
         until=args.until,
@@ -86,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
         article_pattern=seed.article_pattern if seed else None,
         catalog=catalog,
         progress=sys.stderr.isatty(),
-        wacz_name=args.collection or "export",
+        wacz_name=collection or "export",
     )
     report = run_export(paths, opts)
     for error in report.errors:
