@@ -76,14 +76,17 @@ def _version(name: str) -> str:
 
 
 def crawl_table(runs: dict) -> list[str]:
-    """One row per crawler: pages, pages/s, CPU ms per page, wall seconds, peak RSS."""
+    """One row per crawler: pages, requisites (count, kB), pages/s, CPU ms per page, wall seconds,
+    peak RSS."""
     lines = [
-        "| crawler | pages | pages/s | CPU ms/page | wall s | peak RSS MB |",
-        "|---|---|---|---|---|---|",
+        "| crawler | pages | requisites | requisite kB | pages/s | CPU ms/page | wall s | peak RSS MB |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for tool, rows in runs.items():
         lines.append(
-            f"| {tool} | {int(median([r.pages for r in rows]))} | {spread([r.pages_per_second for r in rows])} "
+            f"| {tool} | {int(median([r.pages for r in rows]))} | {int(median([r.requisites for r in rows]))} "
+            f"| {median([r.requisite_bytes for r in rows]) / 1000:.0f} "
+            f"| {spread([r.pages_per_second for r in rows])} "
             f"| {spread([r.cpu_ms_per_page for r in rows], 2)} | {spread([r.wall for r in rows])} "
             f"| {spread([r.maxrss_mb for r in rows], 0)} |"
         )
