@@ -28,32 +28,16 @@ SANDBOX_CSP = (
     "object-src 'none'; base-uri 'self'; form-action 'none'"
 )
 PAGE_CSP = "default-src 'self'; style-src 'unsafe-inline'; script-src 'none'"
-HOP_BY_HOP = {
-    "connection",
-    "keep-alive",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "te",
-    "trailer",
-    "trailers",
-    "transfer-encoding",
-    "upgrade",
-    "content-length",
-}
-# Archived headers that would act on the replay origin: kept for the reader, but renamed.
-RENAMED = {
-    "set-cookie",
-    "content-security-policy",
-    "content-security-policy-report-only",
-    "link",
-    "strict-transport-security",
-    "refresh",
-    "location",
-    "memento-datetime",
-    "content-location",
-    "access-control-allow-origin",
-    "access-control-allow-credentials",
-}
+# The header policy: replay answers with its own headers. Of the archived ones it keeps only what
+# describes the body it sends (its type, and its encoding when the body is served still encoded);
+# Location is rewritten into the archive (below). Every other archived header (Date, Server, ETag,
+# Set-Cookie, CSP, CORS, Content-Disposition, Clear-Site-Data, Service-Worker-Allowed, Link...) is
+# shown as X-Archive-Orig-<name>, as pywb does, so that none of them acts in the browser.
+KEPT = {"content-type"}
+ORIG_PREFIX = "X-Archive-Orig-"
+# What aiohttp refuses in a header (RFC 9110 5.5): C0 controls but tab, and DEL.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+TOKEN_RE = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 # A sandboxed page has an opaque origin, so its fonts and its crossorigin images, stylesheets and
 # preloads are cross-origin requests to the replay server itself: every capture allows them.
 CORS = ("Access-Control-Allow-Origin", "*")
@@ -120,7 +104,8 @@ class ReplayApp:
         rewriter = UrlRewriter(prefix, cap.timestamp, exchange.url or cap.url)
         headers = replay_headers(exchange.headers, exchange.decoded)
         if exchange.location:
-            headers.append(("Location", rewriter.rewrite(urljoin(exchange.url, exchange.location), mod)))
+            location = rewriter.rewrite(urljoin(exchange.url, exchange.location), mod)
+            headers.append(("Location", safe_header_value(location)))
         body = exchange.body
         if mod != "id_" and exchange.mime in ("text/html", "application/xhtml+xml"):
             banner = pages.banner(coll.name, cap, position, len(all_caps)) if mod in ("", "mp_") else ""
@@ -134,7 +119,8 @@ class ReplayApp:
             ("X-Archive-Src", f"{cap.filename}:{cap.offset}"),
             ("Content-Location", f"{prefix}{cap.timestamp}{mod}/{cap.url}"),
         ]
-        response = web.Response(status=exchange.status, reason=exchange.reason or None, body=body)
+        reason = safe_header_value(exchange.reason) if exchange.reason else None
+        response = web.Response(status=exchange.status, reason=reason, body=body)
         for key, value in headers:
             response.headers.add(key, value)
         return response
@@ -219,14 +205,22 @@ class ReplayApp:
 
 
 def replay_headers(archived: list[tuple[str, str]], decoded: bool) -> list[tuple[str, str]]:
-    """Archived headers minus hop-by-hop ones; those that would act on the replay origin renamed."""
+    """The archived headers replay passes on: the body's type (and encoding, if still encoded) as
+    they are, every other one as ``X-Archive-Orig-<name>``; control characters escaped, a header
+    whose name is no HTTP token dropped."""
     out = []
     for key, value in archived:
-        low = key.lower()
-        if low in HOP_BY_HOP or (decoded and low == "content-encoding"):
+        if not TOKEN_RE.match(key):
             continue
-        out.append((f"X-Archive-Orig-{key}", value) if low in RENAMED else (key, value))
+        low = key.lower()
+        keep = low in KEPT or (low == "content-encoding" and not decoded)
+        out.append((key if keep else ORIG_PREFIX + key, safe_header_value(value)))
     return out
+
+
+def safe_header_value(value: str) -> str:
+    """``value`` with each control character aiohttp would refuse written as ``\\xNN``."""
+    return CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
 
 
 def memento_headers(request: web.Request, coll: str, cap: Capture) -> list[tuple[str, str]]:

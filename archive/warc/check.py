@@ -5,10 +5,13 @@ gzip member or a wrong digest is reported with its offset and the rest of the fi
 checked. On top of warcio's digest check come the rules warcio does not know: warcinfo first, one
 WARC version, request/response pairs, every response indexed, and the HTTP block consistent with
 its payload (Content-Encoding decodes, Content-Length matches, no chunked header over a plain body).
+Warnings are reported but pass: an archived HTTP header holding a control character (valid in the
+WARC, refused by HTTP servers; replay escapes it).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,15 +24,19 @@ from archive.warc.payload import payload_problems
 from archive.warc.repair import scan_members
 
 RESPONSES = ("response", "revisit")
+# C0 controls but tab, and DEL: what an HTTP server may not send in a header (RFC 9110 5.5).
+CONTROL_RE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
 @dataclass
 class FileReport:
-    """The outcome for one file: records read and problems found as ``(offset, message)``."""
+    """The outcome for one file: records read, problems and warnings found as ``(offset, message)``
+    (warnings do not fail the file)."""
 
     path: Path
     records: int = 0
     problems: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -93,6 +100,19 @@ def _check_record(record, offset: int, report: FileReport, state: _State, indexe
     elif record.rec_type == "request":
         state.requests[headers.get_header("WARC-Concurrent-To")] = offset
     report.problems += [(offset, f"{record.rec_type}: {p}") for p in problems]
+    report.warnings += [(offset, f"{record.rec_type}: {w}") for w in _http_header_warnings(record)]
+
+
+def _http_header_warnings(record) -> list[str]:
+    """Archived HTTP headers with a control character: replayable only escaped (replay does so)."""
+    http = record.http_headers if record.rec_type in RESPONSES else None
+    if http is None:
+        return []
+    return [
+        f"HTTP header {name!r} has a control character ({value!r}); replay escapes it"
+        for name, value in http.headers
+        if CONTROL_RE.search(name) or CONTROL_RE.search(value)
+    ]
 
 
 def _header_problems(record) -> list[str]:

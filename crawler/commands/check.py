@@ -22,7 +22,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Check every file, print one line per file and one per problem; 1 if any problem."""
+    """Check every file, print one line per file and one per problem or warning; 1 if any problem
+    (warnings do not fail)."""
     from archive.warc.check import check_file, collection_index, warc_files
 
     paths = args.paths or [args.data]
@@ -41,6 +42,8 @@ def run(args: argparse.Namespace) -> int:
         if report.ok and not args.quiet:
             note = "" if indexed is not None or args.no_index else ", no collection index to compare"
             print(f"OK    {path} ({report.records} records{note})")
+        for offset, message in report.warnings:
+            print(f"WARN  {path} @{offset}: {message}")
         for offset, message in report.problems:
             print(f"FAIL  {path} @{offset}: {message}")
     print(f"{len(files) - failed} of {len(files)} files passed")
