@@ -9,13 +9,16 @@ import json
 import re
 from pathlib import Path
 
-from archive.errors import ArsipError
+from archive.errors import ArsipError, WarcError
 from archive.extract import extract
+from archive.extract.identity import ARTICLE, UNKNOWN, page_kind
+from archive.extract.page import load
 from archive.index.query import Capture, CdxjIndex, sort_closest
 from archive.warc.reader import ArchivedResponse, read_at, resolve_revisit
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 HTML_MIMES = ("text/html", "application/xhtml+xml")
+KINDS_KEPT = 20_000  # captures whose article-or-not answer a worker remembers
 
 
 class CollectionError(ArsipError):
@@ -49,6 +52,7 @@ class Collection:
             raise CollectionError(f"no collection {name!r} in {data_dir}")
         self.index = CdxjIndex(self.dir / "indexes")
         self._articles: tuple[tuple, list[dict]] = ((), [])
+        self._is_article: dict[tuple[str, int], bool] = {}
 
     def warc_path(self, filename: str) -> Path:
         """The WARC an index line names, which must lie inside this collection."""
@@ -96,6 +100,35 @@ class Collection:
         """Extract the clean article from a capture (see :mod:`archive.extract`)."""
         exchange = self.load(cap)
         return extract(exchange.body, exchange.url, headers=dict(exchange.headers))
+
+    def is_article(self, cap: Capture, exchange: ArchivedResponse | None = None) -> bool:
+        """Whether a capture is an article by the project's one rule (``archive/extract/identity.py``):
+        the page's own signals (``page_kind``: og:type, JSON-LD, body classes) and, only for a page
+        with none, the length of its extracted text (``Article.is_article``). Remembered per capture,
+        so a page is judged once per worker (about half a millisecond: one lxml parse)."""
+        key = (cap.filename, cap.offset)
+        known = self._is_article.get(key)
+        if known is None:
+            known = self._judge(cap, exchange)
+            if len(self._is_article) >= KINDS_KEPT:
+                self._is_article.pop(next(iter(self._is_article)))
+            self._is_article[key] = known
+        return known
+
+    def _judge(self, cap: Capture, exchange: ArchivedResponse | None) -> bool:
+        try:
+            exchange = exchange or self.load(cap)
+        except (WarcError, CollectionError):
+            return False
+        if exchange.mime not in HTML_MIMES or exchange.status != 200:
+            return False
+        page = load(exchange.body, exchange.url, dict(exchange.headers))
+        if isinstance(page, str):
+            return False
+        kind = page_kind(page)
+        if kind != UNKNOWN:
+            return kind == ARTICLE
+        return extract(exchange.body, exchange.url, headers=dict(exchange.headers)).is_article
 
     def articles(self) -> list[dict]:
         """The collection's ``articles.jsonl``, or its HTML pages from the index when there is none."""

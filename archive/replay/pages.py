@@ -48,7 +48,7 @@ def captures_page(coll: str, rows: list[dict], query: str, page_no: int, pages: 
         body.append(
             f'<tr><td><a href="{link}">{escape(row["title"] or row["url"])}</a><br>'
             f'<span class="muted">{escape(row["url"])}</span></td><td>{escape(row["date"])}</td>'
-            f'<td><a href="/{quote(coll)}/timemap/link/{escape(row["url"])}">{row["count"]}</a></td></tr>'
+            f'<td><a href="{calendar_link(coll, row["url"])}">{row["count"]}</a></td></tr>'
         )
     body.append("</table>")
     nav = [(page_no - 1, "previous"), (page_no + 1, "next")]
@@ -79,15 +79,65 @@ def not_found_page(coll: str, url: str, nearby: list[Capture]) -> str:
     )
 
 
-def banner(coll: str, cap: Capture, position: int, count: int) -> str:
-    """The small fixed bar telling the reader which capture this is."""
+def calendar_link(coll: str, url: str) -> str:
+    """The capture calendar of ``url`` (an attribute value, escaped)."""
+    return f"/{quote(coll)}/*/{escape(url)}"
+
+
+def calendar_page(coll: str, url: str, caps: list[Capture], since: str = "") -> str:
+    """Every capture of ``url`` (oldest first), by year and month, each a link into replay."""
+    years: dict[str, dict[str, list[Capture]]] = {}
+    for cap in caps:
+        years.setdefault(cap.timestamp[:4], {}).setdefault(cap.timestamp[:6], []).append(cap)
+    q, u = quote(coll), escape(url)
+    jump = " &middot; ".join(
+        f'<a href="#y{y}">{y}</a> <span class="muted">({sum(map(len, months.values()))})</span>'
+        for y, months in years.items()
+    )
+    body = [
+        f"<h1>Captures of <code>{u}</code></h1>",
+        f"<p>{len(caps)} capture(s){' from ' + escape(since) if since else ''}, "
+        f"{nice_date(caps[0].timestamp)} to {nice_date(caps[-1].timestamp)}, in "
+        f'<a href="/{q}/">{escape(coll)}</a>. For machines: '
+        f'<a href="/{q}/timemap/link/{u}">TimeMap</a> (application/link-format), '
+        f'<a href="/{q}/cdx?{escape(urlencode({"url": url, "output": "json"}))}">CDX</a>.</p>',
+        f'<p class="years">{jump}</p>',
+    ]
+    for year, months in years.items():
+        body.append(f'<section id="y{year}"><h2>{year}</h2>')
+        for month, month_caps in months.items():
+            title = ts_to_datetime(month).strftime("%B %Y")
+            body.append(f'<h3 id="m{month}">{title} <span class="muted">({len(month_caps)})</span></h3><ul>')
+            body += [
+                f'<li><a href="/{q}/{c.timestamp}/{escape(c.url)}">{nice_date(c.timestamp)}</a> '
+                f'<span class="muted">{escape(_what(c))}</span></li>'
+                for c in month_caps
+            ]
+            body.append("</ul>")
+        body.append("</section>")
+    return page(f"Captures of {url} — {coll}", "".join(body))
+
+
+def _what(cap: Capture) -> str:
+    if cap.is_revisit:
+        return f"{cap.status or '-'} unchanged (revisit)"
+    return f"{cap.status or '-'} {cap.mime or ''}".strip()
+
+
+def banner(coll: str, cap: Capture, position: int, count: int, text_link: bool = False) -> str:
+    """The small fixed bar telling the reader which capture this is; ``text_link`` (articles only)
+    adds the link to its clean text."""
     url = escape(cap.url)
+    text = (
+        f'<a style="color:#0645ad" href="/{quote(coll)}/text/{cap.timestamp}/{url}">clean text</a> &middot; '
+        if text_link
+        else ""
+    )
     return (
         '<div id="arsip-banner" style="all:initial;display:block;font:13px/1.6 system-ui,sans-serif;'
         'background:#fffbe6;color:#222;border-bottom:1px solid #d9c97c;padding:4px 10px">'
         f'<b style="all:unset;font-weight:bold">arsip</b> &middot; archived capture of {url} &middot; '
         f"{nice_date(cap.timestamp)} &middot; capture {position} of {count} &middot; "
-        f'<a style="color:#0645ad" href="/{quote(coll)}/timemap/link/{url}">all captures</a> &middot; '
-        f'<a style="color:#0645ad" href="/{quote(coll)}/text/{cap.timestamp}/{url}">clean text</a> &middot; '
+        f'<a style="color:#0645ad" href="{calendar_link(coll, cap.url)}">all captures</a> &middot; {text}'
         f'<a style="color:#0645ad" href="/{quote(coll)}/">collection</a></div>'
     )

@@ -42,6 +42,7 @@ TOKEN_RE = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 # preloads are cross-origin requests to the replay server itself: every capture allows them.
 CORS = ("Access-Control-Allow-Origin", "*")
 TS_RE = re.compile(r"^(\d{1,14})([a-z]{2}_)?$")
+CALENDAR_RE = re.compile(r"^(\d{0,14})\*$")  # pywb's /<coll>/*/<url> and /<coll>/2024*/<url>
 PER_PAGE = 50
 
 
@@ -86,6 +87,8 @@ class ReplayApp:
         name, ts_mod = request.match_info["coll"], request.match_info["ts"]
         match = TS_RE.match(ts_mod)
         if not match:
+            if CALENDAR_RE.match(ts_mod):
+                return await self.calendar(request)
             return await self.timegate(request)
         coll = self.collection(name)
         ts, mod = match.group(1), match.group(2) or ""
@@ -108,7 +111,10 @@ class ReplayApp:
             headers.append(("Location", safe_header_value(location)))
         body = exchange.body
         if mod != "id_" and exchange.mime in ("text/html", "application/xhtml+xml"):
-            banner = pages.banner(coll.name, cap, position, len(all_caps)) if mod in ("", "mp_") else ""
+            banner = ""
+            if mod in ("", "mp_"):
+                text_link = coll.is_article(cap, exchange)
+                banner = pages.banner(coll.name, cap, position, len(all_caps), text_link)
             body = encode_text(rewriter.rewrite_html(decode_text(body), banner))
         elif mod != "id_" and exchange.mime == "text/css":
             body = encode_text(rewriter.rewrite_css(decode_text(body)))
@@ -124,6 +130,18 @@ class ReplayApp:
         for key, value in headers:
             response.headers.add(key, value)
         return response
+
+    async def calendar(self, request: web.Request) -> web.Response:
+        """``/<coll>/*/<url>`` (or ``/<coll>/<ts prefix>*/<url>``): the captures of a URL as an HTML
+        page, by year and month, each a link into replay. The TimeMap stays for machines."""
+        name, stars = request.match_info["coll"], request.match_info["ts"]
+        coll = self.collection(name)
+        url = target_url(request, f"/{name}/{stars}/")
+        since = stars.rstrip("*")
+        caps = [c for c in coll.replayable(url) if c.timestamp.startswith(since)]
+        if not caps:
+            return html_response(pages.not_found_page(name, url, coll.index.nearby(url)), status=404)
+        return html_response(pages.calendar_page(name, caps[0].url, caps, since))
 
     async def timegate(self, request: web.Request) -> web.Response:
         """``/<coll>/<url>``: redirect to the capture closest to Accept-Datetime (default: latest)."""
@@ -188,7 +206,8 @@ class ReplayApp:
         return web.Response(text="".join(c.to_cdxj() + "\n" for c in caps), content_type="text/plain")
 
     async def text(self, request: web.Request) -> web.Response:
-        """The clean article text of the closest capture, extracted now (the extractor may have improved)."""
+        """The clean article text of the closest capture, extracted now (the extractor may have improved);
+        offered for articles only: any other page is a 404 saying what it is."""
         name, ts = request.match_info["coll"], request.match_info["ts"]
         coll = self.collection(name)
         url = target_url(request, f"/{name}/text/{ts}/")
@@ -199,6 +218,11 @@ class ReplayApp:
         article = coll.article(caps[0])
         if not article.ok:
             raise web.HTTPNotFound(text=f"no article text in {caps[0].url}: {article.reason}\n")
+        if not article.is_article:  # the one rule (archive/extract/identity.py), as the crawl and export
+            kind = "listing page" if article.page_kind == "listing" else "no article signals, little text"
+            raise web.HTTPNotFound(
+                text=f"not an article: {kind}\n{caps[0].url} is replayed at /{name}/{caps[0].timestamp}/{caps[0].url}\n"
+            )
         response = web.Response(text=article.render(), content_type="text/plain", charset="utf-8")
         response.headers.extend(memento_headers(request, name, caps[0]))
         return response
