@@ -20,7 +20,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from archive.dates import pad_timestamp
-from archive.index.query import CdxjIndex, query
+from archive.index import cdx
+from archive.index.query import CdxjIndex
 from archive.warc.reader import read_at, scan
 
 BASE = "http://news.test"
@@ -191,9 +192,9 @@ def test_binary_search_finds_every_capture(tmp_path):
     assert index.captures("http://news.test/nope") == []
     assert index.closest(BASE + "/artikel-dua/", "20240307")[0].timestamp == "20240308100000"
     assert index.closest(BASE + "/artikel-dua/", "2024")[0].timestamp == "20240301100000"
-    prefixed = {c.url for c in index.prefix(BASE + "/artikel")}
+    prefixed = {r["url"] for r in cdx.run(index, cdx.CdxQuery(BASE + "/artikel", "prefix"))}
     assert prefixed == {BASE + "/artikel-satu/", BASE + "/artikel-dua/"}
-    assert len(list(query(index, BASE + "/artikel-dua/", since="20240305"))) == 1
+    assert len(list(cdx.run(index, cdx.CdxQuery(BASE + "/artikel-dua/", from_ts="20240305")))) == 1
     near = {c.url for c in index.nearby(BASE + "/artikel-tiga/", 2)}
     assert near == {BASE + "/artikel-satu/", BASE + "/lama/", BASE + "/logo.png"}
 

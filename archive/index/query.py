@@ -2,7 +2,8 @@
 
 A CDXJ line is ``<surt> <14-digit timestamp> <json>``. Files are sorted bytewise, so a lookup is a
 binary search to the first line at or after a key, then a forward walk (pywb's ``cdxops`` style):
-no query ever reads a whole file. Several files of one collection are merged lazily.
+no query ever reads a whole file. Several files of one collection are merged lazily. The CDX
+server API (pywb's query parameters and match types) is ``archive/index/cdx.py``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from archive.dates import pad_timestamp, ts_to_datetime
+from archive.dates import ts_to_datetime
 from archive.index.build import url_key
 
 
@@ -153,16 +154,6 @@ class CdxjIndex:
         """Captures of ``url`` ordered by distance in time from ``ts`` (earlier wins a tie)."""
         return sort_closest(self.captures(url), ts)
 
-    def prefix(self, url: str) -> Iterator[Capture]:
-        """Captures whose SURT starts with that of ``url`` (pywb's ``matchType=prefix``)."""
-        key = url_key(url)
-        return take_while_key(self.iter_from(key), lambda k: k.startswith(key))
-
-    def host(self, url: str) -> Iterator[Capture]:
-        """Captures on the host of ``url`` (pywb's ``matchType=host``)."""
-        key = url_key(url).split(")", 1)[0] + ")"
-        return take_while_key(self.iter_from(key), lambda k: k.split(")", 1)[0] + ")" == key)
-
     def nearby(self, url: str, count: int = 10) -> list[Capture]:
         """Captures just before and after where ``url`` would sort: what a 404 page suggests."""
         key = url_key(url)
@@ -190,39 +181,7 @@ def take_while_key(captures: Iterable[Capture], keep) -> Iterator[Capture]:
         yield cap
 
 
-def filter_time(captures: Iterable[Capture], since: str | None, until: str | None) -> Iterator[Capture]:
-    """Keep captures with ``since <= timestamp <= until`` (partial timestamps allowed)."""
-    low = pad_timestamp(since) if since else ""
-    high = until.ljust(14, "9") if until else "99999999999999"
-    return (c for c in captures if low <= c.timestamp <= high)
-
-
 def sort_closest(captures: Iterable[Capture], ts: str) -> list[Capture]:
     """Order by absolute distance from ``ts``; an earlier capture wins a tie."""
     target = ts_to_datetime(ts)
     return sorted(captures, key=lambda c: (abs((c.datetime - target).total_seconds()), c.timestamp))
-
-
-def query(
-    index: CdxjIndex,
-    url: str,
-    match_type: str = "exact",
-    since: str | None = None,
-    until: str | None = None,
-    closest: str | None = None,
-    reverse: bool = False,
-    limit: int | None = None,
-) -> Iterator[Capture]:
-    """pywb's CDX server query as a generator chain: match, time filter, order, limit."""
-    if match_type == "prefix" or url.endswith("*"):
-        caps: Iterable[Capture] = index.prefix(url.rstrip("*"))
-    elif match_type in ("host", "domain"):
-        caps = index.host(url)
-    else:
-        caps = index.captures(url)
-    caps = filter_time(caps, since, until)
-    if closest:
-        caps = sort_closest(caps, closest)
-    elif reverse:
-        caps = reversed(list(caps))
-    return _take(caps, limit) if limit else iter(caps)

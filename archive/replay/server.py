@@ -7,7 +7,6 @@ they get an opaque origin and no script authority, and may load nothing but the 
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from pathlib import Path
@@ -16,7 +15,8 @@ from urllib.parse import urljoin
 from aiohttp import web
 
 from archive.dates import LATEST, http_date_to_ts, ts_to_http_date
-from archive.index.query import Capture, query
+from archive.index import cdx
+from archive.index.query import Capture
 from archive.replay import pages
 from archive.replay.collection import Collection, CollectionError, list_collections
 from archive.replay.rewrite import UrlRewriter, decode_text, encode_text
@@ -182,28 +182,17 @@ class ReplayApp:
         return web.Response(text=",\n".join(lines) + "\n", content_type="application/link-format")
 
     async def cdx(self, request: web.Request) -> web.Response:
-        """pywb's CDX server API: ``url``, ``matchType``, ``from``, ``to``, ``closest``, ``sort``, ``limit``."""
+        """pywb's CDX server API (``archive/index/cdx.py``): url, matchType, from, to, closest, sort,
+        reverse, limit, filter, fl, output (cdxj, json, text, link), collapseTime, resolveRevisits."""
         coll, q = self.collection(request.match_info["coll"]), request.query
-        if not q.get("url"):
-            raise web.HTTPBadRequest(text="the url parameter is required\n")
         try:
-            limit = int(q["limit"]) if q.get("limit") else None
-        except ValueError:
-            raise web.HTTPBadRequest(text="limit must be a number\n") from None
-        caps = query(
-            coll.index,
-            q["url"],
-            q.get("matchType", "exact"),
-            q.get("from"),
-            q.get("to"),
-            q.get("closest") if q.get("sort") == "closest" else None,
-            q.get("sort") == "reverse",
-            limit,
+            query = cdx.CdxQuery.parse(q, q.getall("filter", []))
+            lines = list(cdx.render(cdx.run(coll.index, query), query, coll.name))
+        except cdx.CdxQueryError as exc:
+            raise web.HTTPBadRequest(text=f"{exc}\n") from None
+        return web.Response(
+            text="".join(lines), headers={"Content-Type": cdx.CONTENT_TYPES[query.output] + "; charset=utf-8"}
         )
-        if q.get("output") == "json":
-            text = "".join(json.dumps(c.to_json()) + "\n" for c in caps)
-            return web.Response(text=text, content_type="text/x-ndjson")
-        return web.Response(text="".join(c.to_cdxj() + "\n" for c in caps), content_type="text/plain")
 
     async def text(self, request: web.Request) -> web.Response:
         """The clean article text of the closest capture, extracted now (the extractor may have improved);
