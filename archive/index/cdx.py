@@ -17,6 +17,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import islice, takewhile
+from urllib.parse import quote
 
 from warcio.timeutils import PAD_14_DOWN, PAD_14_UP, pad_timestamp, timestamp_to_http_date, timestamp_to_sec
 
@@ -158,6 +159,8 @@ class Row(dict):
         for name, value in cap.fields.items():
             if name == "digest" and isinstance(value, str) and value.lower().startswith("sha1:"):
                 value = value[5:]
+            if name == "url" and isinstance(value, str) and not value.isascii():
+                value = quote(value.encode("utf-8"), safe=":/")  # as pywb's CDXObject
             if name == "status" and cap.is_revisit:
                 continue  # pywb's indexer: status only for response records
             self[name] = value
