@@ -289,7 +289,7 @@ def test_cdx_answers_match_pywb_field_by_field(data, servers):
     )
     assert compared >= MIN_QUERIES
     assert not differences, "\n".join(differences[:60])
-    assert rows_compared > 500  # the queries do return rows
+    assert rows_compared > 200  # the queries do return rows
     assert not differences, "\n".join(differences[:40])
 
 
