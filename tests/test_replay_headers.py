@@ -47,7 +47,14 @@ def build(data: Path) -> Path:
         w = WARCWriter(fh, gzip=True)
         w.write_record(w.create_warcinfo_record("hdr.warc.gz", {"software": "test"}))
         _write(w, BASE + "/hostile/", DATE, "200 OK", html + HOSTILE, PAGE, gzip_body=True)
-        _write(w, BASE + "/ctl/", DATE, "200 OK", html + [("X-Ctl", "a\x01b"), ("X-Del", "c\x7fd")], PAGE)
+        _write(
+            w,
+            BASE + "/ctl/",
+            DATE,
+            "200 OK",
+            html + [("X-Ctl", "a\x01b"), ("X-Del", "c\x7fd"), ("Bad Name", "x")],
+            PAGE,
+        )
         _write(w, BASE + "/raw.bin", DATE, "200 OK", [("Content-Type", "application/x-thing")], b"\x00\x01")
         _write(w, BASE + "/moved/", DATE, "302 Found", html + [("Location", "/hostile/")], b"")
     index_collection(coll)
@@ -115,6 +122,7 @@ def test_a_control_character_in_a_header_is_escaped_not_fatal(archive):
     got = dict(headers)
     assert status == 200 and b"Berita" in body
     assert got["X-Archive-Orig-X-Ctl"] == "a\\x01b" and got["X-Archive-Orig-X-Del"] == "c\\x7fd"
+    assert not [k for k in got if "Bad" in k]  # a name that is no HTTP token is dropped
 
 
 def test_location_is_rewritten_and_other_types_pass(archive):

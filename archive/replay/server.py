@@ -186,7 +186,7 @@ class ReplayApp:
         reverse, limit, filter, fl, output (cdxj, json, text, link), collapseTime, resolveRevisits."""
         coll, q = self.collection(request.match_info["coll"]), request.query
         try:
-            query = cdx.CdxQuery.parse(q, q.getall("filter", []))
+            query = cdx.CdxQuery.parse(dict(q.items()), q.getall("filter", []))  # the last one wins, as pywb
             lines = list(cdx.render(cdx.run(coll.index, query), query, coll.name))
         except cdx.CdxQueryError as exc:
             raise web.HTTPBadRequest(text=f"{exc}\n") from None
