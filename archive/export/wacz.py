@@ -18,7 +18,7 @@ import io
 import json
 import os
 import zipfile
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -55,12 +55,29 @@ class Page:
         return entry
 
 
+def _as_stored(records: Iterator) -> Iterator:
+    """Records whose ``content_stream()`` is their payload as stored, never inflated."""
+    for record in records:
+        record.content_stream = lambda record=record: record.raw_stream
+        yield record
+
+
 def build_index(warcs: list[Path]) -> tuple[bytes, bytes]:
-    """(ZipNum ``index.cdx.gz``, its ``index.idx``) for the WARCs, filenames as stored in the WACZ."""
+    """(ZipNum ``index.cdx.gz``, its ``index.idx``) for the WARCs, filenames as stored in the WACZ.
+
+    To pair requests with responses (the ``referrer`` field), cdxj-indexer copies every record's
+    decoded content to a temporary file; the index needs none of it, so records give it as stored
+    (a decompression bomb in a WARC is not inflated to disk)."""
     from cdxj_indexer.main import CDXJIndexer
 
+    class Indexer(CDXJIndexer):
+        def _create_record_iter(self, input_):
+            records = super()._create_record_iter(input_)
+            records.the_iter = _as_stored(records.the_iter)
+            return records
+
     data, idx = io.BytesIO(), io.StringIO()
-    CDXJIndexer(
+    Indexer(
         output=idx,
         inputs=[str(p) for p in warcs],
         sort=True,

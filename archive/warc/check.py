@@ -6,7 +6,8 @@ checked. On top of warcio's digest check come the rules warcio does not know: wa
 WARC version, request/response pairs, every response indexed, and the HTTP block consistent with
 its payload (Content-Encoding decodes, Content-Length matches, no chunked header over a plain body).
 Warnings are reported but pass: an archived HTTP header holding a control character (valid in the
-WARC, refused by HTTP servers; replay escapes it).
+WARC, refused by HTTP servers; replay escapes it), a payload that decodes to more than the 32 MB
+every reader stops at (a decompression bomb the crawl refused but archived as served).
 """
 
 from __future__ import annotations
@@ -87,8 +88,9 @@ def _check_record(record, offset: int, report: FileReport, state: _State, indexe
         problems.append(f"duplicate WARC-Record-ID {record_id}")
     state.ids.add(record_id)
     problems += _header_problems(record)
+    warnings = _http_header_warnings(record)
     if record.rec_type == "response":
-        problems += payload_problems(record)
+        problems += payload_problems(record, warnings)
     else:
         _drain(record.raw_stream)
     if record.digest_checker.passed is False:
@@ -100,7 +102,7 @@ def _check_record(record, offset: int, report: FileReport, state: _State, indexe
     elif record.rec_type == "request":
         state.requests[headers.get_header("WARC-Concurrent-To")] = offset
     report.problems += [(offset, f"{record.rec_type}: {p}") for p in problems]
-    report.warnings += [(offset, f"{record.rec_type}: {w}") for w in _http_header_warnings(record)]
+    report.warnings += [(offset, f"{record.rec_type}: {w}") for w in warnings]
 
 
 def _http_header_warnings(record) -> list[str]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.errors import WarcError
+from archive.warc.payload import decodable, iter_payload
 
 log = logging.getLogger(__name__)
 GZIP_MAGIC = b"\x1f\x8b\x08"
@@ -51,26 +52,46 @@ class ArchivedResponse:
         return self.header("location")
 
 
+class _Undecodable(Exception):
+    """A Content-Encoding arsip has no decoder for (zstd, a list of codings...)."""
+
+
+def _payload(path: str, offset: int, decode: bool, verify: bool, out: list[bytes]) -> bytes:
+    """The payload of the record at ``offset`` through :func:`iter_payload` (its pieces collected in
+    ``out`` as they come), the block read to its end for the digest check."""
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        record = next(iter(ArchiveIterator(fh, check_digests=verify)))
+        if decode and not decodable(record):
+            raise _Undecodable
+        out.extend(iter_payload(record, decode=decode, name=f"{os.path.basename(path)} at offset {offset}"))
+        while record.raw_stream.read(1 << 16):  # the block digest covers the whole block
+            pass
+        if verify and record.digest_checker.passed is False:
+            raise WarcError(
+                f"{os.path.basename(path)}: damaged record at offset {offset}: "
+                f"{'; '.join(record.digest_checker.problems)}"
+            )
+    return b"".join(out)
+
+
 def _read_body(path: str, offset: int, verify: bool = False) -> tuple[bytes, bool]:
-    """The payload decoded (chunking, gzip, br); the raw payload if decoding fails. ``verify``
-    raises :class:`WarcError` when the record's block or payload digest does not match."""
-    for decode in (True, False):
-        with open(path, "rb") as fh:
-            fh.seek(offset)
-            record = next(iter(ArchiveIterator(fh, check_digests=verify)))
-            try:
-                body = (record.content_stream() if decode else record.raw_stream).read()
-            except Exception as exc:  # noqa: BLE001 - zlib/brotli/chunk errors all mean "keep it raw"
-                log.debug("cannot decode body at %s:%d: %s", path, offset, exc)
-                continue
-            record.raw_stream.read()  # the block digest covers the whole block
-            if verify and record.digest_checker.passed is False:
-                raise WarcError(
-                    f"{os.path.basename(path)}: damaged record at offset {offset}: "
-                    f"{'; '.join(record.digest_checker.problems)}"
-                )
-            return body, decode
-    return b"", False
+    """The payload decoded (chunking, gzip, deflate, br), and whether it is free of any content
+    coding: a payload that does not decode is returned as stored (still encoded; or, when not one
+    byte decoded, plain data under a wrong header, as warcio reads it). ``verify`` raises
+    :class:`WarcError` when the record's block or payload digest does not match; a payload past
+    :data:`MAX_BODY_BYTES` (decoded or as stored) raises :class:`BodyTooLarge` naming the record."""
+    pieces: list[bytes] = []
+    try:
+        return _payload(path, offset, True, verify, pieces), True
+    except WarcError:
+        raise
+    except _Undecodable:
+        return _payload(path, offset, False, verify, []), False
+    except Exception as exc:  # noqa: BLE001 - zlib/brotli errors all mean "keep it as stored"
+        log.debug("cannot decode body at %s:%d: %s", path, offset, exc)
+        plain = not any(pieces)
+        return _payload(path, offset, False, verify, []), plain
 
 
 def read_at(path: str | Path, offset: int, verify: bool = False) -> ArchivedResponse:
