@@ -16,6 +16,11 @@ COMMANDS = {
     "site": ("crawler.commands.site", "serve the bundled Channel9-style demo site"),
     "check": ("crawler.commands.check", "validate WARC files (digests, pairing, index)"),
     "index": ("crawler.commands.index", "rebuild the CDXJ index of a collection"),
+    "search": (
+        "crawler.commands.search",
+        "full-text search of the archived articles (latest or every capture)",
+    ),
+    "diff": ("crawler.commands.diff", "show how an article's text changed between two captures"),
     "export": ("crawler.commands.export", "export clean text, JSONL, CSV or WACZ from WARCs"),
     "replay": ("crawler.commands.replay", "browse archived captures over HTTP (wayback-style)"),
     "schedule": ("crawler.commands.schedule", "run every seed on its timetable (the service)"),

@@ -97,6 +97,7 @@ class ArchiveSession:
             self._remember(store, ex, digest, record_id, new=not original)
         return {
             "record_id": record_id,
+            "date": record.rec_headers.get_header("WARC-Date"),
             "warc_file": written[0].filename,
             "warc_offset": written[0].offset,
             "payload_digest": digest,

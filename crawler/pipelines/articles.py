@@ -25,6 +25,7 @@ from crawler.extensions.archive import archive_session
 from crawler.extensions.report import CrawlReport
 from crawler.extensions.storage import STORAGE_ERRORS, stop_for_storage, storage_failed
 from crawler.pipelines.extract_pool import ExtractionPool, default_processes, extract_page
+from crawler.pipelines.search import CrawlSearchIndex
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,7 @@ class ArticlePipeline:
         self.text_dir = self.collection / "text"
         self.catalog: Catalog | None = None
         self.pool: ExtractionPool | None = None  # None: extract in the reactor's thread pool
+        self.search: CrawlSearchIndex | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -64,6 +66,7 @@ class ArticlePipeline:
     def open_spider(self):
         self.text_dir.mkdir(parents=True, exist_ok=True)
         self.catalog = Catalog.for_collection(self.collection)
+        self.search = CrawlSearchIndex(self.collection)
         processes = self.crawler.settings.getint("ARSIP_EXTRACT_PROCESSES", default_processes())
         if processes > 0:
             self.pool = ExtractionPool(processes)
@@ -86,6 +89,8 @@ class ArticlePipeline:
             logger.error("cannot update %s: %s", self.collection / "articles.jsonl", exc)
         finally:
             catalog.close()
+            if self.search is not None:
+                self.search.close()
             if self.pool is not None:
                 self.pool.close()
 
@@ -145,7 +150,9 @@ class ArticlePipeline:
         if stored.status == UNCHANGED and self._complete(record.canonical_url, stored.file):
             return
         write_atomic(self.text_dir / stored.file, text.encode("utf-8"))
-        self._archive_text(item, record, text)
+        where = self._archive_text(item, record, text)
+        if self.search is not None:
+            self.search.add(record, stored.file, text, where, (item.capture or {}).get("date"))
         logger.debug("%s article %s -> %s", "new" if stored.status == NEW else "changed", key, stored.file)
 
     def _complete(self, canonical_url: str, file: str) -> bool:
@@ -161,12 +168,13 @@ class ArticlePipeline:
         declared = getattr(article, "canonical_url", None)
         return article_key(item.url, declared, self.crawler.spider.allowed_domains, fallback=item.key)
 
-    def _archive_text(self, item: ArticlePage, record: ArticleRecord, text: str):
+    def _archive_text(self, item: ArticlePage, record: ArticleRecord, text: str) -> dict | None:
         archive = archive_session(self.crawler)
         if archive is None or not record.record_id:
-            return
+            return None
         where = archive.write_conversion(refers_to=record.record_id, target_uri=item.url, text=text)
         self._catalog.set_text_location(record.canonical_url, where["warc_file"], where["warc_offset"])
+        return where
 
     def _fail(self, item: ArticlePage, error: str):
         report = self.crawler.get_extension(CrawlReport)
