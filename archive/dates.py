@@ -140,6 +140,18 @@ def parse_iso(text: str) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
+def warc_date_to_ts(value: str | None) -> str | None:
+    """A WARC-Date as a 14-digit timestamp (warcio's reading, as cdxj-indexer's); None when it is
+    no date a timestamp can hold (``not-a-date``, year 0000, month 13)."""
+    if not value:
+        return None
+    try:
+        ts = timeutils.iso_date_to_timestamp(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return ts if len(ts) == 14 and ts.isdigit() else None
+
+
 def parse_http_date(value: str | None) -> datetime | None:
     """An HTTP date (IMF-fixdate, RFC 850 or asctime) as an aware UTC datetime; None when malformed.
 

@@ -19,3 +19,9 @@ class CrawlError(ArsipError):
     """A crawl could not start or did not finish."""
 
     exit_code = 1
+
+
+class StorageError(ArsipError):
+    """A file could not be written (a full disk, a file size limit, a folder that cannot hold it)."""
+
+    exit_code = 1

@@ -18,6 +18,8 @@ import surt
 from warcio.timeutils import iso_date_to_timestamp
 
 from archive.atomic import replacing
+from archive.dates import warc_date_to_ts
+from archive.errors import StorageError
 
 INDEXED_TYPES = ("response", "revisit", "resource", "metadata")
 INDEX_NAME = "index.cdxj"
@@ -61,12 +63,26 @@ def cdxj_line(written) -> str | None:
     return f"{url_key(url)} {timestamp} {json.dumps(fields)}\n"
 
 
-def index_warc(path: Path) -> list[str]:
-    """Index one WARC file with cdxj-indexer (default fields and records, basename as filename)."""
+def index_warc(path: Path, errors: list[str] | None = None) -> list[str]:
+    """Index one WARC file with cdxj-indexer (default fields and records, basename as filename).
+
+    A record whose WARC-Date is no date (``not-a-date``, year 0000) is left out and reported in
+    ``errors``, naming the file, the offset and the URL; the rest of the file is indexed."""
     from cdxj_indexer.main import CDXJIndexer
 
+    class Indexer(CDXJIndexer):
+        def _write_line(self, out, index, record, filename):
+            date = record.rec_headers.get_header("WARC-Date")
+            if warc_date_to_ts(date) is None:
+                url = record.rec_headers.get_header("WARC-Target-URI") or "-"
+                message = f"{path.name}: record at offset {index.get('offset')} ({url}): WARC-Date {date!r} is not a date; not indexed"
+                if errors is not None:
+                    errors.append(message)
+                return
+            super()._write_line(out, index, record, filename)
+
     out = io.StringIO()
-    CDXJIndexer(output=out, inputs=[str(path)]).process_all()
+    Indexer(output=out, inputs=[str(path)]).process_all()
     return out.getvalue().splitlines(keepends=True)
 
 
@@ -77,15 +93,25 @@ def _read_lines(path: Path) -> Iterator[str]:
 
 
 def merge_into(
-    index_path: Path, new_lines: Iterable[str], drop_files: Set[str] = frozenset(), runs: Iterable[Path] = ()
+    index_path: Path,
+    new_lines: Iterable[str],
+    drop_files: Set[str] = frozenset(),
+    runs: Iterable[Path] = (),
+    keep_old: bool = True,
 ) -> int:
     """Merge lines into the sorted index file (atomically replaced); returns the number of lines.
 
     ``runs`` are files of lines already sorted (see :func:`write_run`), merged in as they stream.
-    Lines of files named in ``drop_files`` are removed first, so re-indexing a file never duplicates.
+    Lines of files named in ``drop_files`` are removed first, so re-indexing a file never duplicates;
+    without ``keep_old`` none of the old lines is kept (a rebuild). The old file stays in place until
+    the new one is whole.
     """
     index_path.parent.mkdir(parents=True, exist_ok=True)
-    old = (line for line in _read_lines(index_path) if not drop_files or _filename(line) not in drop_files)
+    old = (
+        (line for line in _read_lines(index_path) if not drop_files or _filename(line) not in drop_files)
+        if keep_old
+        else iter(())
+    )
     count, previous = 0, None
     with replacing(index_path) as out:
         for line in heapq.merge(old, *map(_read_lines, runs), sorted(new_lines)):
@@ -128,15 +154,20 @@ def _filename(line: str) -> str | None:
         return None
 
 
-def build_index(coll_dir: Path) -> int:
-    """Rebuild ``<coll>/indexes/index.cdxj`` from every closed WARC in ``<coll>/warcs``."""
+def build_index(coll_dir: Path, errors: list[str] | None = None) -> int:
+    """Rebuild ``<coll>/indexes/index.cdxj`` from every closed WARC in ``<coll>/warcs``: written
+    aside and renamed over the old index, which stays whole if writing fails (a full disk raises
+    :class:`StorageError`). Records left out are reported in ``errors`` (see :func:`index_warc`)."""
     lines: list[str] = []
     for warc in sorted((coll_dir / "warcs").glob("*.warc.gz")):
-        lines.extend(index_warc(warc))
+        lines.extend(index_warc(warc, errors))
     index_path = coll_dir / "indexes" / INDEX_NAME
-    if index_path.exists():
-        index_path.unlink()
-    return merge_into(index_path, lines)
+    try:
+        return merge_into(index_path, lines, keep_old=False)
+    except OSError as exc:
+        raise StorageError(
+            f"cannot write {index_path}: {exc.strerror or exc}; the old index is unchanged"
+        ) from None
 
 
 def read_index(coll_dir: Path) -> Iterator[dict]:
