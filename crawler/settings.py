@@ -97,8 +97,12 @@ def build_settings(
         "SCHEDULER": "crawler.extensions.storage.StorageAwareScheduler",
         "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",
         "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
+        # the resolver every connection goes through refuses private addresses (literal IPs too)
+        # unless allowed; the middlewares say so before a request goes anywhere, and after
+        "TWISTED_DNS_RESOLVER": "crawler.middlewares.safety.GuardedResolver",
         "DOWNLOADER_MIDDLEWARES": {
-            "crawler.middlewares.safety.PrivateAddressMiddleware": 50,
+            "crawler.middlewares.safety.PrivateAddressMiddleware": 760,  # after HttpProxyMiddleware
+            "crawler.middlewares.safety.RefusedConnectionMiddleware": 990,
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
         },
