@@ -213,39 +213,102 @@ def keep(item: dict, opts: ExportOptions) -> bool:
 
 
 class Ordinals:
-    """canonical URL -> text file name, assigned once: from the catalog, else remembered in the output."""
+    """canonical URL -> text file name, assigned once: from the catalog, else remembered in the output.
+
+    Only the ordinal (the ``NNN``) of a name remembered in the output folder (``.arsip-ordinals.json``,
+    the previous ``articles.jsonl``) is taken; the name is always ``text_filename(ordinal,
+    url_hash16(canonical URL))``, so a tampered file can never make export write elsewhere.
+    """
 
     def __init__(self, out: Path, catalog: Path | None):
         self.path = out / ORDINALS
-        self.files: dict[str, str] = json.loads(self.path.read_text("utf-8")) if self.path.is_file() else {}
-        self.files.update(_previous_export(out))
+        remembered = _read_ordinals(self.path)
+        remembered.update(_previous_export(out))
+        self.ordinals = {
+            url: n for url, n in ((u, _ordinal_of(f)) for u, f in remembered.items()) if n is not None
+        }
         self.catalog = _catalog_files(catalog) if catalog else {}
+        self.files: dict[str, str] = {}
 
     def file_for(self, canonical_url: str) -> str:
         if canonical_url in self.files:
             return self.files[canonical_url]
-        if canonical_url in self.catalog:
+        if canonical_url in self.ordinals:
+            name = text_filename(self.ordinals[canonical_url], url_hash16(canonical_url))
+        elif canonical_url in self.catalog:
             name = self.catalog[canonical_url]
         else:
             used = [
-                int(n.split("_", 1)[0])
-                for n in [*self.files.values(), *self.catalog.values()]
-                if n.split("_", 1)[0].isdigit()
+                *self.ordinals.values(),
+                *(
+                    n
+                    for n in map(_ordinal_of, [*self.files.values(), *self.catalog.values()])
+                    if n is not None
+                ),
             ]
             name = text_filename(max(used, default=-1) + 1, url_hash16(canonical_url))
+            self.ordinals[canonical_url] = _ordinal_of(name) or 0
         self.files[canonical_url] = name
         return name
 
     def save(self) -> None:
-        write_atomic(self.path, json.dumps(self.files, indent=0, sort_keys=True).encode("utf-8"))
+        remembered = {url: text_filename(n, url_hash16(url)) for url, n in self.ordinals.items()}
+        remembered.update(self.files)
+        write_atomic(self.path, json.dumps(remembered, indent=0, sort_keys=True).encode("utf-8"))
+
+
+ORDINAL_NAME = re.compile(r"(\d{1,9})_[0-9a-f]{16}\.txt")
+
+
+def _ordinal_of(name) -> int | None:
+    """The ``NNN`` of a text file name ``NNN_<hash16>.txt``; None for anything else."""
+    found = ORDINAL_NAME.fullmatch(name) if isinstance(name, str) else None
+    return int(found.group(1)) if found else None
+
+
+class OutputFolderError(ArsipError):
+    """A file of the output folder that export reads back (its naming memory) is unreadable."""
+
+    exit_code = 1
+
+
+def _read_ordinals(path: Path) -> dict[str, str]:
+    if not path.is_file():
+        return {}
+    try:
+        remembered = json.loads(path.read_text("utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise OutputFolderError(
+            f"{path}: not JSON ({exc}); fix or remove it (it keeps text file names stable)"
+        ) from None
+    if not isinstance(remembered, dict):
+        raise OutputFolderError(
+            f"{path}: not a JSON object of canonical URL -> file name; fix or remove it "
+            "(it keeps text file names stable)"
+        )
+    return {url: name for url, name in remembered.items() if isinstance(name, str)}
 
 
 def _previous_export(out: Path) -> dict[str, str]:
     path = out / "articles.jsonl"
     if not path.is_file():
         return {}
-    rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
-    return {r["canonical_url"]: r["file"] for r in rows if r.get("canonical_url") and r.get("file")}
+    found: dict[str, str] = {}
+    for number, line in enumerate(path.read_text("utf-8", errors="replace").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError:
+            row = None
+        if not isinstance(row, dict):
+            raise OutputFolderError(
+                f"{path}, line {number}: not a JSON object; fix or remove the file (export reads "
+                "the file names of its last run from it)"
+            )
+        if isinstance(row.get("canonical_url"), str) and isinstance(row.get("file"), str):
+            found[row["canonical_url"]] = row["file"]
+    return found
 
 
 def _catalog_files(path: Path) -> dict[str, str]:
@@ -301,10 +364,26 @@ def write_csv(rows: list[dict], out: Path) -> Path:
     return out / "articles.csv"
 
 
+def make_output_folder(out: Path) -> None:
+    """Create ``out`` (and its parents) unless it is a folder already; one clear error otherwise."""
+    if out.is_dir():
+        return
+    if out.exists():
+        raise OutputFolderError(f"--out {out}: exists and is not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputFolderError(f"--out {out}: cannot create the folder: {exc.strerror or exc}") from None
+
+
 def run_export(paths: list[Path], opts: ExportOptions) -> ExportReport:
     """Export the articles in ``paths`` (WARC files) into ``opts.out``; see the module docstring."""
     start, report = time.monotonic(), ExportReport()
-    opts.out.mkdir(parents=True, exist_ok=True)
+    if opts.fmt == "wacz":
+        from archive.export.wacz import archive_names
+
+        archive_names(paths)  # two WARC files of one name: refused before anything is written
+    make_output_folder(opts.out)
     html_pages: dict[str, list] = {}
     todo, revisits = plan(paths, opts, report, html_pages)
     found = extract_all(todo, opts, report)

@@ -25,6 +25,7 @@ from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from archive.atomic import replacing
+from archive.errors import ArsipError
 
 WACZ_VERSION = "1.1.1"
 SOFTWARE = "arsip 0.1.0"
@@ -190,6 +191,21 @@ def _member(zf: zipfile.ZipFile, name: str, data_or_file) -> None:
         source.close()
 
 
+def archive_names(warcs: list[Path]) -> dict[str, Path]:
+    """Member name (``archive/<name>``) -> WARC file. The index names a record's WARC by its base
+    name, so two different files of one name cannot both go in: refused, naming both (the same file
+    given twice is one file)."""
+    names: dict[str, Path] = {}
+    for path in map(Path, warcs):
+        seen = names.setdefault(path.name, path)
+        if seen != path and seen.resolve() != path.resolve():
+            raise ArsipError(
+                f"two WARC files named {path.name} ({seen} and {path}): a WACZ holds one file of each "
+                "name (its index refers to WARCs by name); rename one, or export them separately"
+            )
+    return names
+
+
 def write_wacz(
     warcs: list[Path],
     pages: list[Page],
@@ -198,9 +214,7 @@ def write_wacz(
     main: Page | None = None,
 ) -> Path:
     """Package ``warcs`` and ``pages`` (``main``, the home page, first) as the WACZ ``out``."""
-    names: dict[str, Path] = {}
-    for path in warcs:
-        names.setdefault(Path(path).name, Path(path))
+    names = archive_names(warcs)
     index, idx = build_index(list(names.values()))
     listed = ([main] if main else []) + [p for p in pages if not main or p.url != main.url]
     members: list[tuple[str, object]] = [(f"archive/{n}", p) for n, p in sorted(names.items())]

@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from archive.errors import ArsipError
+from archive.errors import ArsipError, StorageError
 
 log = logging.getLogger(__name__)
 FORMATS = ("text", "jsonl", "csv", "wacz")
@@ -56,7 +56,8 @@ def _sources(args, collection: str | None) -> tuple[list[Path], Path | None]:
             paths.append(path)
         else:
             raise ArsipError(f"no such WARC file: {name}")
-    return paths, None
+    unique = {path.resolve(): path for path in reversed(paths)}  # a file named twice is read once
+    return [path for path in paths if unique.get(path.resolve()) is path], None
 
 
 def _targets(args) -> list[tuple[str | None, Path]]:
@@ -98,9 +99,20 @@ def _seed(args, collection: str | None):
     return load_seed(default) if collection and default.is_file() else None
 
 
+def _check_dates(args: argparse.Namespace) -> None:
+    """``--since``/``--until`` must be ISO dates: a filter that is no date would silently match
+    nothing (or everything)."""
+    from archive.dates import parse_iso
+
+    for option, value in (("--since", args.since), ("--until", args.until)):
+        if value is not None and parse_iso(value) is None:
+            raise ArsipError(f"{option} {value!r} is not an ISO date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)")
+
+
 def run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise ArsipError("--jobs must be 1 or more")
+    _check_dates(args)
     status = 0
     for collection, out in _targets(args):
         status = max(status, _export(args, collection, out))
@@ -126,7 +138,10 @@ def _export(args: argparse.Namespace, collection: str | None, out: Path) -> int:
         progress=sys.stderr.isatty(),
         wacz_name=collection or "export",
     )
-    report = run_export(paths, opts)
+    try:
+        report = run_export(paths, opts)
+    except OSError as exc:  # a full disk, a file size limit, a folder made read-only meanwhile
+        raise StorageError(f"{exc.filename or out}: {exc.strerror or exc}") from None
     for error in report.errors:
         print(f"arsip export: warning: {error}", file=sys.stderr)
     print(
