@@ -23,7 +23,7 @@ from archive.atomic import write_atomic
 from archive.catalog import ARTICLE_FIELDS, text_filename
 from archive.errors import ArsipError
 from archive.extract import extract
-from archive.extract.identity import article_key
+from archive.extract.identity import article_key, matches_pattern
 from archive.urls import url_hash16
 from archive.warc.reader import read_at, scan
 
@@ -128,7 +128,7 @@ def plan(
             elif info.rec_type == "response" and is_page:
                 if opts.url_prefix and not _strip(info.url).startswith(_strip(opts.url_prefix)):
                     continue
-                if pattern and not pattern.search(_path_of(info.url)):
+                if pattern and not matches_pattern(pattern, info.url):
                     continue
                 todo.append((str(path), info.offset, info.date, info.digest))
     return todo, revisits
@@ -136,12 +136,6 @@ def plan(
 
 def _strip(url: str) -> str:
     return re.sub(r"^https?://(www\.)?", "", url)
-
-
-def _path_of(url: str) -> str:
-    from urllib.parse import urlsplit
-
-    return urlsplit(url).path or "/"
 
 
 def extract_all(todo: list[tuple], opts: ExportOptions, report: ExportReport) -> list[dict]:

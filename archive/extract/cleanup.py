@@ -44,8 +44,54 @@ NOISE = [
         r"^(\d+\s+)?(komentar|comments?|responses?|tanggapan)(\s*\(\d+\))?$",
         r"^\d+ (thoughts?|responses?|replies|komentar|tanggapan) (on|to|pada|untuk) ",
         r"^(belum ada komentar|no comments yet|be the first to comment)",
+        r"^(share|bagikan)( this| ini)?( article| story| post| artikel| berita)? (on|ke|via|with|lewat) \w+",
+        r"^(filed|posted) (under|in)\s*:",
+        r"^(\d+\s*(min|mins|minutes?|menit)\s*(read|baca)|(estimated )?(reading|read) time\s*:?\s*\d+.*|"
+        r"waktu (baca|membaca)\s*:?\s*\d+.*)$",
+        r"^\d+ (of|dari) \d+$",  # slideshow counters
     )
 ]
+# Promotions inside the body: links to other stories, app and newsletter promos, appeals, social
+# follow lines, in Indonesian and English. Each is a short line (never prose, see PROMO_MAX).
+# ``Baca juga: ...`` is not one of them: the seed files keep it (docs/CLEAN_TEXT.md).
+PROMO = [
+    re.compile(p, _I)
+    for p in (
+        # "READ MORE: <headline>", "Related: ...", "[Related: ...]", "Trending: ...", "SEE MORE: ..."
+        r"^\[?(read more|read also|also read|more reading|see also|see more|related|related post|"
+        r"related posts|related article|related articles|related story|related stories|related coverage|"
+        r"related news|recommended|recommended reading|also|more|more on this|watch|watch more|must read|"
+        r"don'?t miss|trending|trending now|top stories|popular|most read|editor'?s picks?|"
+        r"terpopuler|trending sekarang|berita populer|rekomendasi|tonton|tonton juga|saksikan|"
+        r"saksikan juga|dengarkan)\s*[:|]\s*\S",
+        # calls to action: apps, newsletters, subscriptions, follows, donations
+        r"\bclick(ing)? here\b|\btap here\b|\bklik (di )?sini\b",
+        r"\b(get|download) (the|our) [\w .&'’-]{0,30}\bapp\b|\b(unduh|download) aplikasi\b",
+        r"\b(sign up|subscribe|register) (for|to) (our|the|\w+['’]s)?\s?[\w .&'’-]{0,40}"
+        r"(newsletter|bulletin|briefing|digest|daily|email|updates)\b",
+        r"\b(newsletters?|inbox)\b.{0,60}\b(sign up|subscribe)\b|\bin your inbox\b",
+        r"\bberlangganan\b.{0,40}\b(newsletter|buletin|surel|email)\b",
+        r"^(follow|like) (us|\w+( \w+)?) on (twitter|facebook|instagram|tiktok|youtube|linkedin|threads|"
+        r"telegram|whatsapp|google news|x)\b",
+        r"^(ikuti|follow|gabung(lah)?( ke| di| dengan)?|bergabung(lah)?( ke| di| dengan)?) .{0,60}"
+        r"\b(google news|instagram|twitter|facebook|tiktok|youtube|telegram|whatsapp|saluran|kanal|channel)\b",
+        r"^(dapatkan|simak) (update|informasi|berita) .{0,80}\b(google news|telegram|whatsapp|aplikasi)\b",
+        r"^(dear|to our) readers?\b.{0,400}\b(support|donat|contribut|subscri|member)",
+        r"^(pembaca|sahabat) (yang )?(budiman|terhormat|setia|\w+)\b.{0,400}\b(dukung|donasi|berlangganan|"
+        r"kontribusi|traktir)",
+        r"^(support|dukung) (our|independent|quality|jurnalisme|kami|media)\b.{0,200}"
+        r"(journalism|jurnalisme|donat|subscri|berlangganan|contribut)",
+        r"^(like|enjoyed?) this (story|article|post)\?",
+        r"^subscribe to .{0,60}\b(youtube|channel|podcast|newsletters?)\b",
+        r"^(most read|most popular|popular|trending|more|more stories|more news|read more|top stories) "
+        r"(in|on|from|at) [\w .&'’-]{1,40}$",
+        r"^(don'?t miss|must read|reuse this content|recommended for you|editor'?s picks?)\s*:?$",
+        r"click to tweet$",
+        r"\b(share it|bagikan) (with|kepada|ke) (a )?(friends?|teman)",
+        r"^(copyright|hak cipta)\b.{0,120}$|^(©|\(c\))\s*\d{4}\b.{0,120}$",
+    )
+]
+PROMO_MAX = 300  # characters: a promotion is a line, never a paragraph of the article
 # Blocks that mark the end of the article: what follows is form, comments, tags or related posts.
 END = [
     re.compile(p, _I)
@@ -68,7 +114,29 @@ PROSE_WORDS = 8  # a sentence of this many words or more that ends like one is a
 
 def is_noise(block: str) -> bool:
     """True for a block that is boilerplate wherever it appears."""
-    return any(p.search(block) for p in NOISE)
+    return any(p.search(block) for p in NOISE) or is_promo(block)
+
+
+def is_promo(block: str) -> bool:
+    """True for a promotion inside the body (READ MORE line, app or newsletter promo, appeal)."""
+    if len(block) > PROMO_MAX and not block.isupper():
+        return False
+    if any(p.search(block) for p in PROMO):
+        return True
+    return _shouted_call(block)
+
+
+SHOUTED_CALL = re.compile(
+    r"\b(CLICK|TAP|DOWNLOAD|SUBSCRIBE|SIGN UP|FOLLOW|WATCH|LISTEN|GET|READ|KLIK|UNDUH|IKUTI|BACA)\b"
+)
+
+
+def _shouted_call(block: str) -> bool:
+    """A line in capitals that calls to act (``CLICK HERE TO GET THE APP``, ``READ MORE``)."""
+    letters = [c for c in block if c.isalpha()]
+    if len(letters) < 8 or any(c.islower() for c in letters) or block.startswith("BACA JUGA"):
+        return False
+    return bool(SHOUTED_CALL.search(block)) and len(block.split()) <= 20
 
 
 def is_end(block: str) -> bool:

@@ -17,10 +17,17 @@ from archive.extract.blocks import elements_blocks
 from archive.extract.category import category
 from archive.extract.cleanup import clean_blocks
 from archive.extract.fallback import trafilatura_blocks
-from archive.extract.identity import page_kind
+from archive.extract.identity import ARTICLE, PAGE, page_kind
 from archive.extract.page import Page, load
 from archive.extract.selectors import drop, select_elements
-from archive.extract.wordpress import article_scope, find_body, strip_junk
+from archive.extract.wordpress import (
+    article_scope,
+    drop_appendix_tables,
+    find_body,
+    strip_comments,
+    strip_junk,
+    strip_link_lists,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +52,10 @@ def _extract(html, url: str, hints, headers) -> Article:
     if isinstance(page, str):
         return Article.failed(url, page)
     article = Article(url=url, encoding=page.encoding, page_kind=page_kind(page))
+    # Reader comments are never article text, nor metadata (a commenter is no author), on any layer.
+    strip_comments(page.root)
     notes: list[str] = []
-    layers = _locate(page, hints, notes)
+    layers = _locate(page, hints, notes, single=article.page_kind in (ARTICLE, PAGE))
     first = next(layers, None)
     page.scope = article_scope(first[1][0]) if first else None
     # Metadata first: the body layers remove tag lists and bylines that metadata reads.
@@ -60,7 +69,7 @@ def _extract(html, url: str, hints, headers) -> Article:
     return article
 
 
-def _locate(page: Page, hints, notes: list[str]) -> Iterator[tuple[str, list]]:
+def _locate(page: Page, hints, notes: list[str], single: bool = False) -> Iterator[tuple[str, list]]:
     """Body containers layer by layer, found lazily: (source, elements), hints before WordPress."""
     if hints is not None and hints.body:
         elements = select_elements(page.root, hints.body)
@@ -68,7 +77,7 @@ def _locate(page: Page, hints, notes: list[str]) -> Iterator[tuple[str, list]]:
             yield "hints", elements
         else:
             notes.append(f"hints: body {hints.body!r} matched nothing")
-    element, source = find_body(page.root)
+    element, source = find_body(page.root, single)
     if element is not None:
         yield f"wordpress:{source}", [element]
     else:
@@ -78,6 +87,7 @@ def _locate(page: Page, hints, notes: list[str]) -> Iterator[tuple[str, list]]:
 def _body(page: Page, hints, containers, article: Article, notes: list[str]) -> list[str]:
     """Body blocks from the first layer that gives any: hints, WordPress, trafilatura."""
     drops = tuple(hints.drop) if hints is not None else ()
+    strip_link_lists(page.root)  # lists of other stories: after metadata, which reads tag links
     for source, elements in containers:
         blocks = _container_blocks(elements, drops, page.root)
         if blocks:
@@ -96,6 +106,7 @@ def _container_blocks(elements, drops, root) -> list[str]:
     for element in elements:
         drop(element, drops)
         strip_junk(element)
+        drop_appendix_tables(element)
     # A drop selector may remove a matched element itself: it is no longer part of the page.
     return elements_blocks([el for el in elements if _attached(el, root)])
 

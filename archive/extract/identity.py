@@ -1,22 +1,35 @@
-"""Article identity, written once for crawl, export and replay: is this page an article, what
-kind of page is it, and what canonical URL is it keyed by.
+"""Article identity, written once for crawl, export, replay and search: what kind of page this is,
+whether it is an article, and what canonical URL it is keyed by (docs/ARCHITECTURE.md, "Article
+identity"; README, "Clean text").
 
-Extraction returns text for any page with text, home pages and category archives included; the
-crawl decides from a Scrapy response before extracting, export and replay from the extracted
-page. Both read the same three signals and go through :func:`kind_from_signals`, so a page is an
-article to every part of arsip or to none (docs/ARCHITECTURE.md, "Article identity").
+The rule, in order:
+
+1. a seed's ``url_pattern``, when given, decides alone (:func:`matches_pattern`, on the path of the
+   canonicalised URL);
+2. else the page's own signals (:func:`kind_of_tree`): JSON-LD article types (``NewsArticle``,
+   ``LiveBlogPosting``...), WordPress body classes (``single``/``postid-N``: a post; ``home``,
+   ``archive``...: a listing; ``page-id-N`` or ``attachmentid-N``: a WordPress page, which is
+   not an article), then ``og:type``;
+3. a page without any signal is an article when its extracted text is long enough
+   (:data:`MIN_UNSIGNALLED_CHARS`).
+
+The crawl decides 1 and 2 from the tree Scrapy parsed and sends a page left undecided through
+extraction (a candidate), so that 3 is judged on the same text export and replay judge.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable
 from urllib.parse import urljoin, urlsplit
 
-from archive.extract.jsonld import ARTICLE_TYPES, _types
+from archive.extract.jsonld import ARTICLE_TYPES, _objects, _types
 from archive.urls import canonicalize
 
 ARTICLE = "article"
 LISTING = "listing"
+PAGE = "page"  # a WordPress page ("Sample Page", "About", "Contact"): not an article by default
 UNKNOWN = "unknown"
 
 # A generic WebPage says nothing either way: only a specific article type counts.
@@ -39,51 +52,125 @@ LISTING_CLASSES = frozenset(
     )
 )
 LISTING_OG_TYPES = frozenset(("website", "blog", "profile"))
+# WordPress pages and attachment pages, singular but no posts: WordPress gives them ``page-id-N``
+# and ``attachmentid-N`` (a lone ``page`` class is too common outside WordPress to mean anything).
+PAGE_CLASS_PREFIXES = ("page-id-", "attachmentid-")
 # A page without any signal counts as an article only with this much body text.
 MIN_UNSIGNALLED_CHARS = 500
 
 
 def kind_from_signals(og_type: str, ld_types: Iterable[str], body_classes: Iterable[str]) -> str:
-    """``article``, ``listing`` or ``unknown``: og:type, then JSON-LD ``@type``, then WordPress
-    body classes (``single``, ``postid-N`` / ``home``, ``archive``...)."""
+    """``article``, ``listing``, ``page`` or ``unknown``: JSON-LD ``@type``, then WordPress body
+    classes (``attachmentid-N`` / ``single``, ``postid-N`` / ``home``, ``archive``... / ``page-id-N``), then ``og:type`` (which SEO plugins set to ``article`` on pages too)."""
     og_type = og_type.strip().lower()
-    if og_type == ARTICLE or {t.lower() for t in ld_types} & ARTICLE_LD_TYPES:
+    if {t.lower() for t in ld_types} & ARTICLE_LD_TYPES:
         return ARTICLE
     classes = set(body_classes)
+    wp_page = any(c.startswith(PAGE_CLASS_PREFIXES) for c in classes)
+    if wp_page and "attachment" in classes:
+        return PAGE
     if classes & SINGLE_CLASSES or any(c.startswith("postid-") for c in classes):
         return ARTICLE
-    if classes & LISTING_CLASSES or og_type in LISTING_OG_TYPES:
+    if classes & LISTING_CLASSES:
+        return LISTING
+    if wp_page:
+        return PAGE
+    if og_type == ARTICLE:
+        return ARTICLE
+    if og_type in LISTING_OG_TYPES:
         return LISTING
     return UNKNOWN
 
 
+MAX_LD_CHARS = 1_000_000  # a longer "JSON-LD" script is no page metadata: not read
+
+
+def ld_types(scripts: Iterable[str]) -> set[str]:
+    """Every JSON-LD ``@type`` (lowercased) of the scripts' objects, ``@graph`` members and
+    ``mainEntity``; broken or oversized scripts are skipped."""
+    found: set[str] = set()
+    for script in scripts:
+        if len(script) > MAX_LD_CHARS:
+            continue
+        try:
+            doc = json.loads(script, strict=False)
+        except (ValueError, RecursionError):
+            continue
+        for obj in _objects(doc):
+            found |= _types(obj)
+            if isinstance(obj.get("mainEntity"), dict):
+                found |= _types(obj["mainEntity"])
+    return found
+
+
+def kind_of_tree(root) -> str:
+    """The kind of a parsed HTML page: an lxml tree, extraction's or the one Scrapy parsed for the
+    crawl (the same function on the same page, so both always agree)."""
+    og_type = root.xpath("string((//meta[@property='og:type' or @name='og:type'])[1]/@content)")
+    scripts = root.xpath("//script[contains(@type, 'ld+json')]/text()")
+    body = next(root.iter("body"), None)
+    classes = (body.get("class") or "").split() if body is not None else ()
+    return kind_from_signals(og_type or "", ld_types(scripts), classes)
+
+
 def page_kind(page) -> str:
     """The kind of an extraction :class:`~archive.extract.page.Page`."""
-    body = page.root.find("body")
-    classes = (body.get("class") or "").split() if body is not None else ()
-    return kind_from_signals(page.meta.get("og:type", ""), _types(page.jsonld.article), classes)
+    return kind_of_tree(page.root)
+
+
+def matches_pattern(pattern: str | re.Pattern, url: str) -> bool:
+    """Whether a seed's ``url_pattern`` matches a URL (the path of its canonical form)."""
+    regex = re.compile(pattern) if isinstance(pattern, str) else pattern
+    return bool(regex.search(urlsplit(canonicalize(url)).path or "/"))
+
+
+def decide(kind: str, url: str | None = None, pattern: str | re.Pattern | None = None) -> bool | None:
+    """Whether a page is an article before its text is known: by the seed's pattern, else by its
+    signals; None for a page without any signal (its extracted text decides: :func:`is_article`)."""
+    if pattern is not None and pattern != "":
+        return matches_pattern(pattern, url or "")
+    if kind == UNKNOWN:
+        return None
+    return kind == ARTICLE
+
+
+def is_article(
+    kind: str, blocks: list[str], url: str | None = None, pattern: str | re.Pattern | None = None
+) -> bool:
+    """The one article rule: the seed's pattern, else the page's signals, else its text length."""
+    decided = decide(kind, url, pattern)
+    if decided is not None:
+        return decided
+    return sum(len(block) for block in blocks) >= MIN_UNSIGNALLED_CHARS
 
 
 def looks_like_article(kind: str, blocks: list[str]) -> bool:
     """An article by its signals, or, with no signal either way, by the length of its text."""
-    if kind != UNKNOWN:
-        return kind == ARTICLE
-    return sum(len(block) for block in blocks) >= MIN_UNSIGNALLED_CHARS
+    return is_article(kind, blocks)
 
 
-def article_key(
-    page_url: str, declared: str | None, allowed_domains: Iterable[str] = (), fallback: str | None = None
-) -> str:
-    """The canonical URL an article is catalogued and named by: its declared ``rel=canonical``
-    (resolved against the page, canonicalised) when that stays on the site, else the page's own
-    URL canonicalised (or ``fallback``, the key the crawl scheduled it under). A canonical link to
-    another site (syndication) never renames an article."""
-    page_key = fallback or canonicalize(page_url)
+MIRROR_PREFIXES = ("www.", "m.", "amp.")
+
+
+def _site(host: str) -> str:
+    host = host.lower().rstrip(".")
+    for prefix in MIRROR_PREFIXES:
+        if host.startswith(prefix) and host.count(".") > 1:
+            return host[len(prefix) :]
+    return host
+
+
+def article_key(page_url: str, declared: str | None) -> str:
+    """The canonical URL an article is catalogued and named by, from the fetched page alone (so that
+    the crawl, export and replay compute the same key): its declared ``rel=canonical`` (resolved
+    against the page, canonicalised) when it stays on the page's site (the same host, ``www.``,
+    ``m.`` and ``amp.`` aside), else the fetched URL canonicalised. A canonical link to another site
+    (syndication) never renames an article."""
+    page_key = canonicalize(page_url)
     if not declared:
         return page_key
     key = canonicalize(urljoin(page_url, declared.strip()))
-    host = (urlsplit(key).hostname or "").lower()
-    domains = [d.lower() for d in allowed_domains] or [(urlsplit(page_url).hostname or "").lower()]
-    if key.startswith(("http://", "https://")) and any(host == d or host.endswith("." + d) for d in domains):
+    host = urlsplit(key).hostname or ""
+    if key.startswith(("http://", "https://")) and _site(host) == _site(urlsplit(page_url).hostname or ""):
         return key
     return page_key

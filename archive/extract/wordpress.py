@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
+
 from archive.extract.blocks import element_blocks
 from archive.extract.selectors import remove, select_elements
 
@@ -21,7 +23,10 @@ BODY = (
     (".jeg_post_content", "jeg_post_content"),
     ("[itemprop~='articleBody']", "itemprop-articleBody"),
 )
-MIN_BODY_CHARS = 200  # a container with less than this is an excerpt or a stub: try the next layer
+MIN_BODY_CHARS = 200  # a container with less than this is an excerpt or a stub: try the next layer...
+# ...unless the page is a single post and the container is the only one of its kind: a short post
+# (breaking news, a photo post, a one-paragraph update) is taken from its own container, never from
+# trafilatura's reading of the whole page (site title, tagline, post navigation).
 # Words in a class or id that mark a plugin box, never article text.
 JUNK = re.compile(
     r"(?:^|[-_])(?:share|shares|sharing|sharedaddy|sharethis|social|socials|related|relatedposts|yarpp|"
@@ -64,17 +69,72 @@ def _text_len(el) -> int:
     return sum(len(block) for block in element_blocks(el))
 
 
-def find_body(root):
-    """The post content container by WordPress convention: (element, source) or (None, reason)."""
+def find_body(root, single: bool = False):
+    """The post content container by WordPress convention: (element, source) or (None, reason).
+
+    ``single``: the page is one post by its own signals (``identity.page_kind``); then a short
+    container that is the only one of its selector on the page is the post's whole body."""
+    short = None
     for selector, source in BODY:
         candidates = select_elements(root, selector)
         if not candidates:
             continue
         # Archive widgets reuse the class for excerpts: the article is the longest one.
         best = max(candidates, key=_text_len) if len(candidates) > 1 else candidates[0]
-        if _text_len(best) >= MIN_BODY_CHARS:
+        length = _text_len(best)
+        if length >= MIN_BODY_CHARS:
             return best, source
+        if single and short is None and length and len(candidates) == 1:
+            short = best, source
+    if short is not None:
+        return short
     return None, "no WordPress body container"
+
+
+# Comment threads and their forms, by class or id: WordPress core and classic themes (#comments,
+# .comments-area, ol.comment-list, #respond), block themes (wp-block-comments, wp-block-post-comments,
+# wp-block-comment-template), magazine themes (jeg_comments, td-comments), Disqus, Facebook, Jetpack.
+COMMENT_XPATH = etree.XPath(
+    "//body//*[contains(@id, 'omment') or contains(@class, 'omment') or contains(@id, 'disqus') or "
+    "contains(@class, 'disqus') or @id = 'respond' or contains(@class, 'fb_comments') or "
+    "contains(@class, 'wpdiscuz') or @id = 'wpdcom']"
+)
+COMMENT_TOKEN = re.compile(
+    r"^(?:wp-block-(?:post-)?|jeg_|td-|tdb-|ast-|fb-|fb_|post-|article-|entry-|single-|div-|li-)?"
+    r"(?:comments?|commentlist|respond|disqus|dsq|wpdiscuz|wpdcom)"
+    r"(?:[-_](?:\d+|area|section|wrapper|wrap|container|list|form|form-title|title|template|query-loop|"
+    r"inner|holder|box|block|thread|widget|respond|body|content|main|reply-title|section))*$",
+    re.I,
+)
+NEVER_COMMENTS = frozenset(("html", "body", "main", "h1"))
+HOLDS_BODY = etree.XPath(
+    "boolean(.//*[contains(@class, 'entry-content') or contains(@class, 'post-content') or "
+    "contains(@itemprop, 'articleBody')])"
+)
+
+
+def _comment_box(el) -> bool:
+    for attr in ("id", "class"):
+        for token in (el.get(attr) or "").split():
+            if COMMENT_TOKEN.match(token):
+                return True
+    return False
+
+
+def strip_comments(root) -> int:
+    """Remove reader comment threads and comment forms from the whole page, before any layer reads
+    it: a comment never reaches the text, whichever layer gives the body. An element that holds the
+    headline or a post container is never removed (a theme's odd class on the post itself)."""
+    doomed = []
+    for el in COMMENT_XPATH(root):
+        if el.tag in NEVER_COMMENTS or not _comment_box(el):
+            continue
+        if el.find(".//h1") is not None or HOLDS_BODY(el):
+            continue
+        doomed.append(el)
+    for el in doomed:
+        remove(el)
+    return len(doomed)
 
 
 SCOPES = ("article", "main")
@@ -93,3 +153,68 @@ def article_scope(body):
         if el.tag in SCOPES or SCOPE_CLASS.search(el.get("class") or ""):
             return el
     return None
+
+
+LISTS = etree.XPath("//body//ul | //body//ol")
+LINK_RUN = 2  # this many link-only items or paragraphs in a row make a list of other stories
+
+
+def _all_link(el) -> bool:
+    """True when all of an element's text is the text of its links (a teaser, not a sentence)."""
+    text = "".join(el.itertext()).split()
+    if not text:
+        return False
+    links = [word for a in el.iter("a") for word in "".join(a.itertext()).split()]
+    return links == text
+
+
+def strip_link_lists(root) -> int:
+    """Remove lists of other stories inside the page: a list whose every item is one link, and a
+    run of paragraphs that are each nothing but a link ("You may also like", a related box without
+    a class). Runs after metadata is read (tag and breadcrumb links are lists too)."""
+    doomed = []
+    for lst in LISTS(root):
+        items = [li for li in lst if isinstance(li.tag, str) and li.tag == "li"]
+        if len(items) >= LINK_RUN and all(_all_link(li) for li in items):
+            doomed.append(lst)
+    run: list = []
+    for p in root.iter("p"):
+        if _all_link(p) and (not run or p.getprevious() is run[-1]):
+            run.append(p)
+            continue
+        if len(run) >= LINK_RUN:
+            doomed.extend(run)
+        run = [p] if _all_link(p) else []
+    if len(run) >= LINK_RUN:
+        doomed.extend(run)
+    for el in doomed:
+        remove(el)
+    return len(doomed)
+
+
+# Table policy (docs/CLEAN_TEXT.md): a data table is read row by row, one block per row. A table of
+# more than MAX_TABLE_ROWS rows is an appendix (a staff list, full results) when the body's text
+# outside it is at least as long as the table's: it is dropped (the archived page keeps it). When
+# the table is most of the body (a standings page), it is the article and stays.
+MAX_TABLE_ROWS = 25
+
+
+def drop_appendix_tables(container, table: str = "table", row: str = "tr") -> int:
+    """Remove the large data tables that are an appendix to the article (see MAX_TABLE_ROWS);
+    ``table``/``row``: the tag names (``table``/``row`` in trafilatura's output)."""
+    big = [
+        t
+        for t in container.iter(table)
+        if sum(1 for _ in t.iter(row)) > MAX_TABLE_ROWS and next(t.iterdescendants(table), None) is None
+    ]
+    if not big:
+        return 0
+    total = _chars(container)
+    doomed = [t for t in big if total - _chars(t) >= _chars(t)]
+    for t in doomed:
+        remove(t)
+    return len(doomed)
+
+
+def _chars(el) -> int:
+    return sum(len(part.strip()) for part in el.itertext())

@@ -208,7 +208,9 @@ class ReplayApp:
         if not article.ok:
             raise web.HTTPNotFound(text=f"no article text in {caps[0].url}: {article.reason}\n")
         if not article.is_article:  # the one rule (archive/extract/identity.py), as the crawl and export
-            kind = "listing page" if article.page_kind == "listing" else "no article signals, little text"
+            kind = {"listing": "listing page", "page": "WordPress page"}.get(
+                article.page_kind, "no article signals, little text"
+            )
             raise web.HTTPNotFound(
                 text=f"not an article: {kind}\n{caps[0].url} is replayed at /{name}/{caps[0].timestamp}/{caps[0].url}\n"
             )

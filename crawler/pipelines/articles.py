@@ -41,6 +41,7 @@ class ArticlePage:
     headers: dict[str, str] = field(default_factory=dict)
     capture: dict | None = None
     fetched_at: str = ""
+    candidate: bool = False  # no article signal either way: an article only if its text says so
 
 
 def utc_now() -> str:
@@ -110,6 +111,9 @@ class ArticlePipeline:
             logger.exception("extraction crashed on %s", item.url)
             self._fail(item, f"extract: {type(exc).__name__}: {exc}")
             return item
+        if item.candidate and not article.is_article:  # the one rule, as export and replay apply it
+            self._count("arsip/pages/not_article")
+            return item
         if not article.ok:
             self._count(f"arsip/extract/failed/{article.reason_code}")
             self._fail(item, f"extract: {article.reason}")
@@ -165,8 +169,8 @@ class ArticlePipeline:
         return archive_session(self.crawler) is None or bool(row and row["text_warc_file"])
 
     def _canonical(self, item: ArticlePage, article) -> str:
-        declared = getattr(article, "canonical_url", None)
-        return article_key(item.url, declared, self.crawler.spider.allowed_domains, fallback=item.key)
+        # From the fetched page alone (URL after redirects, rel=canonical), as export computes it
+        return article_key(item.url, getattr(article, "canonical_url", None))
 
     def _archive_text(self, item: ArticlePage, record: ArticleRecord, text: str) -> dict | None:
         archive = archive_session(self.crawler)

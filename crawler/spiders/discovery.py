@@ -7,8 +7,6 @@ sitemaps, an lxml parser configured the same way for feeds.
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass
 
 from lxml import etree
@@ -16,9 +14,7 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from archive.dates import iso_utc
-from archive.extract.identity import ARTICLE, kind_from_signals
-
-TYPE_RE = re.compile(r'"@type"\s*:\s*(\[[^\]]*\]|"[^"]*")')
+from archive.extract.identity import ARTICLE, kind_of_tree
 
 
 @dataclass(frozen=True)
@@ -90,25 +86,17 @@ def _feed_link(item) -> str | None:
     return None
 
 
+def page_kind(response) -> str:
+    """The kind of a fetched page by its own signals (``article``, ``listing``, ``page`` or
+    ``unknown``), read from the tree Scrapy parsed by the function extraction uses on its own
+    (:func:`archive.extract.identity.kind_of_tree`): crawl, export and replay agree by construction."""
+    return kind_of_tree(response.selector.root)
+
+
 def is_article_page(response) -> bool:
-    """Whether a fetched page is an article by its own signals: the one rule export and replay
-    use too (:func:`archive.extract.identity.kind_from_signals`)."""
-    og_type = response.css('meta[property="og:type"]::attr(content)').get("")
-    classes = response.css("body::attr(class)").get("").split()
-    return kind_from_signals(og_type, _ld_types(response), classes) == ARTICLE
-
-
-def _ld_types(response) -> list[str]:
-    """Every JSON-LD ``@type`` the page names, read without parsing whole documents."""
-    types: list[str] = []
-    for script in response.css('script[type="application/ld+json"]::text').getall():
-        for match in TYPE_RE.finditer(script):
-            try:
-                found = json.loads(match.group(1))
-            except ValueError:
-                continue
-            types += [str(t) for t in (found if isinstance(found, list) else [found])]
-    return types
+    """Whether a fetched page is an article by its own signals (a page without any is decided by its
+    extracted text: :func:`archive.extract.identity.is_article`)."""
+    return page_kind(response) == ARTICLE
 
 
 def feed_links(response) -> list[str]:

@@ -19,6 +19,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from archive.catalog import Catalog
 from archive.dates import iso_utc
+from archive.extract.identity import UNKNOWN, decide
 from archive.requisites import STYLESHEET, find_in_css, find_in_html
 from archive.urls import canonicalize
 from crawler.extensions.archive import archive_session
@@ -135,9 +136,12 @@ class NewsSpider(Spider):
         """Home and category archives: queue their articles, then their next pages."""
         if not isinstance(response, TextResponse):
             return
-        if self._is_article(response):
+        decided = self._is_article(response)
+        if decided:
             yield from self.parse_article(response)
             return
+        if decided is None:  # no signal either way: its extracted text decides, as in export
+            yield self._article_page(response, candidate=True)
         if response.meta.get("arsip_home") and not self.feeds_found:
             for url in [u for u in discovery.feed_links(response) if in_scope(u, self.allowed_domains)][:1]:
                 self.feeds_found = True
@@ -171,18 +175,11 @@ class NewsSpider(Spider):
         if response.status == 304:
             yield ArticlePage(url=response.url, key=key, status=304, fetched_at=utc_now())
             return
-        if not isinstance(response, TextResponse) or not self._is_article(response):
+        decided = self._is_article(response) if isinstance(response, TextResponse) else False
+        if decided is False:
             self.crawler.stats.inc_value("arsip/pages/not_article")
             return
-        yield ArticlePage(
-            url=response.url,
-            key=key,
-            status=response.status,
-            body=response.body,
-            headers=_headers(response),
-            capture=response.meta.get("arsip_capture"),
-            fetched_at=utc_now(),
-        )
+        yield self._article_page(response, candidate=decided is None)
         for link in self._links(response):
             verdict = classify(link, self.pattern, self.seed.max_pagination_depth)
             if verdict == LISTING and not self._stop_paging(response.url, link, 1):
@@ -191,10 +188,25 @@ class NewsSpider(Spider):
                 yield request
         yield from self.page_requisites(response)
 
-    def _is_article(self, response) -> bool:
-        if self.pattern is not None:
-            return bool(self.pattern.search(urlsplit(canonicalize(response.url)).path))
-        return discovery.is_article_page(response)
+    def _is_article(self, response) -> bool | None:
+        """The one article rule (``archive/extract/identity.py``) before extraction: the seed's
+        pattern, else the page's signals; None when only its extracted text can tell."""
+        kind = discovery.page_kind(response) if self.pattern is None else UNKNOWN
+        return decide(kind, response.url, self.pattern)
+
+    def _article_page(self, response, candidate: bool = False) -> ArticlePage:
+        """The item for the article pipeline; a ``candidate`` is kept only if extraction finds an
+        article in it (``Article.is_article``)."""
+        return ArticlePage(
+            url=response.url,
+            key=response.meta.get("arsip_key") or canonicalize(response.url),
+            status=response.status,
+            body=response.body,
+            headers=_headers(response),
+            capture=response.meta.get("arsip_capture"),
+            fetched_at=utc_now(),
+            candidate=candidate,
+        )
 
     def _links(self, response):
         for href in dict.fromkeys(response.css("a::attr(href)").getall()):  # each link once per page
