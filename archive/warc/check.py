@@ -12,6 +12,7 @@ every reader stops at (a decompression bomb the crawl refused but archived as se
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from archive.index.build import read_index
 from archive.warc.payload import payload_problems
 from archive.warc.repair import scan_members
 
+GZIP_MAGIC = b"\x1f\x8b"
 RESPONSES = ("response", "revisit")
 # C0 controls but tab, and DEL: what an HTTP server may not send in a header (RFC 9110 5.5).
 CONTROL_RE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
@@ -56,12 +58,15 @@ def check_file(path: Path, indexed: set[tuple[str, int]] | None = None) -> FileR
     """Check one WARC file; ``indexed`` holds (filename, offset) pairs of the collection's index."""
     report, state = FileReport(Path(path)), _State()
     with open(path, "rb") as fh:
-        for member in scan_members(path, head_size=64):
-            if not member.complete:
-                report.problems.append((member.offset, member.error))
-                continue
-            fh.seek(member.offset)
-            _check_member(fh, member, report, state, indexed)
+        if fh.read(2) != GZIP_MAGIC:  # an uncompressed WARC: records one after another
+            _check_plain(fh, report, state, indexed)
+        else:
+            for member in scan_members(path, head_size=64):
+                if not member.complete:
+                    report.problems.append((member.offset, member.error))
+                    continue
+                fh.seek(member.offset)
+                _check_member(fh, member, report, state, indexed)
     _check_pairs(report, state)
     if len(state.versions) > 1:
         report.problems.append((0, f"more than one WARC version: {sorted(state.versions)}"))
@@ -75,6 +80,45 @@ def _check_member(fh, member, report: FileReport, state: _State, indexed) -> Non
             report.records += 1
     except Exception as exc:  # noqa: BLE001 - a damaged record must not stop the check of the others
         report.problems.append((member.offset, f"unreadable record: {exc}"))
+
+
+def _check_plain(fh, report: FileReport, state: _State, indexed) -> None:
+    """Check an uncompressed WARC record by record; after a damaged record, carry on from the next
+    ``WARC/1.`` line."""
+    size, start = os.fstat(fh.fileno()).st_size, 0
+    while start < size:
+        fh.seek(start)
+        records = ArchiveIterator(fh, check_digests=True)
+        offset = start
+        try:
+            for record in records:
+                offset = records.offset
+                _check_record(record, offset, report, state, indexed)
+                report.records += 1
+            return
+        except Exception as exc:  # noqa: BLE001 - a damaged record must not stop the check of the others
+            offset = max(offset, getattr(records, "offset", offset))  # the record that failed to parse
+            report.problems.append((offset, f"unreadable record: {_one_line(exc)}"))
+        start = _next_plain_record(fh, offset + 1, size)
+
+
+def _next_plain_record(fh, start: int, size: int) -> int:
+    """The offset of the next line starting ``WARC/1.`` at or after ``start`` (``size`` if none)."""
+    fh.seek(start)
+    position, carry = start, b""
+    while position < size:
+        chunk = fh.read(1 << 16)
+        found = (carry + chunk).find(b"\nWARC/1.")
+        if found >= 0:
+            return position - len(carry) + found + 1
+        position += len(chunk)
+        carry = chunk[-8:]
+    return size
+
+
+def _one_line(exc: Exception) -> str:
+    text = str(exc).split("\n", 1)[0]
+    return "".join(ch if ch.isprintable() else "?" for ch in text)[:160]
 
 
 def _check_record(record, offset: int, report: FileReport, state: _State, indexed) -> None:
