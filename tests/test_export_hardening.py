@@ -70,7 +70,9 @@ def test_ordinals_remembered_in_the_folder_are_kept(data, tmp_path):
     warc = data / "demo" / "warcs" / "news.warc.gz"
     (out).mkdir()
     # an earlier export named artikel-dua 007: the ordinal is kept, the hash is the URL's own
-    (out / ".arsip-ordinals.json").write_text(json.dumps({BASE + "/artikel-dua/": "007_0000000000000000.txt"}))
+    (out / ".arsip-ordinals.json").write_text(
+        json.dumps({BASE + "/artikel-dua/": "007_0000000000000000.txt"})
+    )
     assert main(["export", str(warc), "--out", str(out)]) == 0
     files = {r["url"]: r["file"] for r in rows_of(out)}
     assert files[BASE + "/artikel-dua/"].startswith("007_")
@@ -109,7 +111,9 @@ def test_a_date_filter_that_is_no_date_is_refused(data, tmp_path, option, value)
 
 def test_a_good_date_filter_still_works(data, tmp_path):
     out = tmp_path / "out"
-    assert main(["export", "--data", str(data), "-c", "demo", "--out", str(out), "--since", "2024-03-01"]) == 0
+    assert (
+        main(["export", "--data", str(data), "-c", "demo", "--out", str(out), "--since", "2024-03-01"]) == 0
+    )
     assert len(rows_of(out)) == 2
 
 

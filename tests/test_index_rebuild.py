@@ -61,7 +61,11 @@ def test_a_rebuild_replaces_the_index_whole(tmp_path):
 def _response(writer: WARCWriter, url: str, date: str) -> None:
     http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
     record = writer.create_warc_record(
-        url, "response", payload=BytesIO(b"<p>x</p>"), http_headers=http, warc_headers_dict={"WARC-Date": date}
+        url,
+        "response",
+        payload=BytesIO(b"<p>x</p>"),
+        http_headers=http,
+        warc_headers_dict={"WARC-Date": date},
     )
     writer.write_record(record)
 
