@@ -6,7 +6,6 @@ else must come out byte for byte as it went in. The rewriter must also stay line
 
 from __future__ import annotations
 
-import time
 from urllib.parse import urljoin
 
 import pytest
@@ -199,20 +198,15 @@ PATHOLOGICAL = [
 ]
 
 
-def _seconds(text: str) -> float:
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        rw().rewrite_html(text, "<div>banner</div>")
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
+@pytest.mark.timeout(60)
 @pytest.mark.parametrize("unit", PATHOLOGICAL)
-def test_rewriting_time_is_linear_in_the_input(unit):
-    small, large = _seconds(unit * 5_000), _seconds(unit * 40_000)
-    # 8 times the input: about 8 times the time; a quadratic rewriter takes 64 times as long
-    assert large < 24 * small + 0.005, (small, large)
+def test_a_megabyte_of_adversarial_markup_is_rewritten(unit):
+    """A linear rewriter does 1 MB of each pathological pattern in well under a second; the old
+    quadratic one needed 24 s for 160 KB of ``<!--``, so minutes for this (the timeout fails it).
+    Seconds are measured by ``python -m bench.rewrite``, not asserted here (shared machines)."""
+    text = unit * (1_000_000 // len(unit))
+    out = rw().rewrite_html(text, "<div>banner</div>")
+    assert len(out) >= len(text) // 2
 
 
 # -- the rewriter against the crawl's finder: whatever the crawl fetched, replay points into the archive
