@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import signal
 import sys
 
 from archive.errors import ArsipError
+from crawler.crawls import EXIT_CODES, INTERRUPTED
 
 # name -> (module, one-line help). Each module has configure(parser) and run(args) -> int.
 COMMANDS = {
@@ -47,9 +49,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Commands whose exit status 3 means "interrupted: run the same command again to resume".
+RESUMABLE = ("crawl", "demo")
+
+
+class Terminated(Exception):
+    """SIGTERM arrived before the command installed its own handling (Scrapy and replay do)."""
+
+
+def _terminated(signum, frame):
+    raise Terminated
+
+
+def _stopped(command: str) -> int:
+    print(f"arsip {command}: stopped by SIGTERM", file=sys.stderr)
+    return EXIT_CODES[INTERRUPTED] if command in RESUMABLE else 128 + signal.SIGTERM
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    # A crawl the scheduler stops while it is still importing Scrapy must still say "interrupted"
+    # (exit 3), not die of the signal: the default action would leave no status to judge by.
+    signal.signal(signal.SIGTERM, _terminated)
+    try:
+        args = build_parser().parse_args(argv)
+    except Terminated:
+        words = [word for word in (sys.argv[1:] if argv is None else argv) if not word.startswith("-")]
+        return _stopped(words[0] if words else "")
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -58,9 +83,16 @@ def main(argv: list[str] | None = None) -> int:
     run = getattr(module, f"run_{args._name.replace('-', '_')}", None) or module.run
     try:
         return run(args) or 0
+    except Terminated:
+        return _stopped(args._name)
     except ArsipError as exc:
         print(f"arsip {args._name}: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:  # a folder that cannot be made or written (/proc/x, a file, a full disk)
+        logging.getLogger("arsip").debug("%s failed", args._name, exc_info=True)  # -v: the traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"arsip {args._name}: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(f"arsip {args._name}: interrupted", file=sys.stderr)
         return 130
