@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 
+from archive.errors import ArsipError
+
 
 def options_from(args: argparse.Namespace, cls, **given):
     """The options dataclass ``cls`` filled from the parsed arguments of the same names, with
@@ -15,3 +17,10 @@ def options_from(args: argparse.Namespace, cls, **given):
     names = {field.name for field in dataclasses.fields(cls)}
     taken = {name: getattr(args, name) for name in names if hasattr(args, name)}
     return cls(**{**taken, **given})
+
+
+def check_port(port: int, option: str = "--port") -> int:
+    """``port`` if it is a TCP port number (0 picks a free one); one clear error otherwise."""
+    if not 0 <= port <= 65535:
+        raise ArsipError(f"{option} {port} is not a port number (0-65535; 0 picks a free one)")
+    return port

@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 from archive.errors import ArsipError
+from crawler.commands import check_port
 from crawler.orphans import exit_with_parent
 
 log = logging.getLogger(__name__)
@@ -47,9 +48,9 @@ def listen(host: str, port: int) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
-    except OSError as exc:
+    except (OSError, OverflowError) as exc:
         sock.close()
-        raise ArsipError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+        raise ArsipError(f"cannot listen on {host}:{port}: {getattr(exc, 'strerror', None) or exc}") from None
     sock.listen(1024)
     sock.setblocking(False)
     return sock
@@ -79,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     workers = args.workers or default_workers()
     if workers < 1:
         raise ArsipError(f"--workers must be 1 or more, got {workers}")
-    sock = listen(args.host, args.port)
+    sock = listen(args.host, check_port(args.port))
     host, port = sock.getsockname()[:2]
     children = [pid for pid in (_fork_worker(data, sock, args) for _ in range(workers - 1)) if pid]
     announce = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from archive.errors import ArsipError
+from crawler.commands import check_port
 
 
 class SiteError(ArsipError):
@@ -61,6 +62,10 @@ def _serve(args) -> int:
 
     from crawler.demosite import start_site
 
+    try:
+        check_port(args.port)
+    except ArsipError as exc:
+        raise SiteError(str(exc)) from None
     config = _config(args, args.faults)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
