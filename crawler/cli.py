@@ -93,11 +93,6 @@ def main(argv: list[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"arsip {args._name}: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 1
-    except OSError as exc:  # a folder that cannot be made or written (/proc/x, a file, a full disk)
-        logging.getLogger("arsip").debug("%s failed", args._name, exc_info=True)  # -v: the traceback
-        where = f"{exc.filename}: " if exc.filename else ""
-        print(f"arsip {args._name}: error: {where}{exc.strerror or exc}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         print(f"arsip {args._name}: interrupted", file=sys.stderr)
         return 130
