@@ -386,6 +386,20 @@ class SearchIndex:
             {**dict(r), "text": render_text(r["title"] or "", r["category"] or "", r["body"])} for r in rows
         ]
 
+    def previous_ts(self, collection: str, canonical_url: str, ts: str) -> str | None:
+        """The capture time of the article's text before the one captured at ``ts``."""
+        row = self.db.execute(
+            "SELECT max(ts) FROM captures WHERE collection = ? AND canonical_url = ? AND ts < ?",
+            (collection, canonical_url, ts),
+        ).fetchone()
+        return row[0] if row else None
+
+    def count_changes(self, collection: str) -> int:
+        return self.db.execute(
+            "SELECT count(*) - count(DISTINCT canonical_url) FROM captures WHERE collection = ?",
+            (collection,),
+        ).fetchone()[0]
+
     def changes(self, collection: str, limit: int = 100, offset: int = 0) -> list[dict]:
         """Texts that changed, newest first: every capture with an earlier, different text
         (``prev_ts``, ``prev_title``)."""

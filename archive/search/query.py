@@ -217,7 +217,7 @@ def to_fts(node: Node, expand: Callable[[str], list[str]] | None = None) -> str:
         forms = expand(node.word) if expand else [node.word]
         if len(forms) <= 1:
             return _quote(node.word)
-        return "(" + " OR ".join(_quote(f) for f in forms) + ")"
+        return "(" + _quote(node.word) + " OR " + " OR ".join(_quote(f) for f in forms) + ")"
     if isinstance(node, Phrase):
         return _quote(" ".join(node.tokens))
     if isinstance(node, Or):
