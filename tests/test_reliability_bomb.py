@@ -153,3 +153,27 @@ def test_check_warns_about_the_bomb_within_bounds(data):
     assert code == 0, stdout + stderr  # a valid record: a warning, not a failure
     assert "WARN" in stdout and "decodes to more than 32 MB" in stdout
     assert peak < RSS_BOUND_KB, f"check peaked at {peak // 1024} MB"
+
+
+@pytest.mark.parametrize("mod", ["", "id_", "mp_"])
+def test_replay_answers_an_error_for_the_bomb_and_serves_the_rest(data, mod):
+    """``id_`` too: its raw bytes would be the bomb itself, for the visitor's browser to inflate;
+    the crawl refused the page, so replay does not serve it in any form."""
+    from test_replay_archive import fetch, serve
+
+    from archive.replay.server import make_app
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with serve(make_app(data)) as base:
+        status, _, body = fetch(f"{base}/demo/20240305100000{mod}/{BOMB_URL}")
+        assert status == 500
+        text = body.decode("utf-8", "replace")
+        assert "decodes to more than 32 MB" in text and "bomb.warc.gz" in text and BOMB_URL in text
+        assert len(body) < 10_000
+        assert str(data) not in text
+        status, _, body = fetch(f"{base}/demo/2024{mod}/{BASE}/artikel-dua/")
+        assert status == 200 and b"Artikel Dua" in body
+        status, _, body = fetch(f"{base}/demo/text/20240305100000/{BOMB_URL}")
+        assert status == 500 and b"decodes to more than 32 MB" in body
+    grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert grown < 200 * 1024, f"replay grew by {grown // 1024} MB"

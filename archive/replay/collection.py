@@ -22,7 +22,12 @@ KINDS_KEPT = 20_000  # captures whose article-or-not answer a worker remembers
 
 
 class CollectionError(ArsipError):
-    """No such collection, or a name or path that would leave the data directory."""
+    """No such collection, or a name or path that would leave the data directory. ``public`` is
+    the message for a web visitor: it never names the data directory."""
+
+    def __init__(self, message: str, public: str | None = None):
+        super().__init__(message)
+        self.public = public or message
 
 
 def list_collections(data_dir: Path) -> list[str]:
@@ -49,7 +54,7 @@ class Collection:
             raise CollectionError(f"not a collection name: {name!r}")
         self.name, self.dir = name, (data_dir / name).resolve()
         if self.dir.parent != data_dir or self.name not in list_collections(data_dir):
-            raise CollectionError(f"no collection {name!r} in {data_dir}")
+            raise CollectionError(f"no collection {name!r} in {data_dir}", public=f"no collection {name!r}")
         self.index = CdxjIndex(self.dir / "indexes")
         self._articles: tuple[tuple, list[dict]] = ((), [])
         self._is_article: dict[tuple[str, int], bool] = {}

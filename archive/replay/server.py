@@ -15,11 +15,13 @@ from urllib.parse import urljoin
 from aiohttp import web
 
 from archive.dates import LATEST, http_date_to_ts, ts_to_http_date
+from archive.errors import ArsipError
 from archive.index import cdx
 from archive.index.query import Capture
 from archive.replay import pages
 from archive.replay.collection import Collection, CollectionError, list_collections
 from archive.replay.rewrite import UrlRewriter, decode_text, encode_text
+from archive.warc.reader import ArchivedResponse
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +67,7 @@ class ReplayApp:
             try:
                 self._collections[name] = Collection(self.data_dir, name)
             except CollectionError as exc:
-                raise web.HTTPNotFound(text=f"{exc}\n") from None
+                raise web.HTTPNotFound(text=f"{exc.public}\n") from None  # never the data directory
         return self._collections[name]
 
     async def index(self, request: web.Request) -> web.Response:
@@ -100,7 +102,7 @@ class ReplayApp:
         return self.replay(request, coll, caps[0], mod)
 
     def replay(self, request: web.Request, coll: Collection, cap: Capture, mod: str) -> web.Response:
-        exchange = coll.load(cap)
+        exchange = load_or_refuse(coll, cap)
         all_caps = coll.replayable(cap.url)
         position = next((i for i, c in enumerate(all_caps, 1) if c.timestamp == cap.timestamp), 1)
         prefix = f"/{coll.name}/"
@@ -168,7 +170,7 @@ class ReplayApp:
         caps = coll.replayable(url)
         if not caps:
             raise web.HTTPNotFound(text=f"{url} was never captured in {name}\n")
-        base = f"{request.scheme}://{request.host}/{name}"
+        base = f"/{name}"  # relative, as the Link headers: the request's Host header is never echoed
         lines = [
             f'<{caps[0].url}>; rel="original"',
             f'<{base}/timemap/link/{caps[0].url}>; rel="self"; type="application/link-format"; '
@@ -204,7 +206,10 @@ class ReplayApp:
         caps = coll.closest(url, stamp.group(1) if stamp else "9")
         if not caps:
             return html_response(pages.not_found_page(name, url, coll.index.nearby(url)), status=404)
-        article = coll.article(caps[0])
+        try:
+            article = coll.article(caps[0])
+        except ArsipError as exc:
+            raise unreadable(caps[0], exc) from None
         if not article.ok:
             raise web.HTTPNotFound(text=f"no article text in {caps[0].url}: {article.reason}\n")
         if not article.is_article:  # the one rule (archive/extract/identity.py), as the crawl and export
@@ -217,6 +222,22 @@ class ReplayApp:
         response = web.Response(text=article.render(), content_type="text/plain", charset="utf-8")
         response.headers.extend(memento_headers(request, name, caps[0]))
         return response
+
+
+def load_or_refuse(coll: Collection, cap: Capture) -> ArchivedResponse:
+    """The capture's record; one that cannot be read (damaged, its WARC missing, a body past the
+    32 MB every reader stops at: a decompression bomb) is a 500 saying so, in any mode (``id_`` too:
+    its raw bytes would be the bomb, for the visitor's browser to inflate)."""
+    try:
+        return coll.load(cap)
+    except ArsipError as exc:
+        raise unreadable(cap, exc) from None
+
+
+def unreadable(cap: Capture, exc: ArsipError) -> web.HTTPInternalServerError:
+    return web.HTTPInternalServerError(
+        text=f"cannot replay {cap.url} captured {cap.timestamp}: {getattr(exc, 'public', exc)}\n"
+    )
 
 
 def replay_headers(archived: list[tuple[str, str]], decoded: bool) -> list[tuple[str, str]]:
