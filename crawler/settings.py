@@ -13,9 +13,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from archive.warc.payload import MAX_BODY_BYTES
 from crawler.seed import Seed
 
-MAX_PAGE_BYTES = 32 * 1024 * 1024  # after decompression too (HttpCompressionMiddleware honours it)
+# after decompression too (HttpCompressionMiddleware honours it); every reader of archived bodies
+# stops at the same size (archive/warc/payload.py), so what the crawl refuses is never inflated later
+MAX_PAGE_BYTES = MAX_BODY_BYTES
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 
 
