@@ -37,6 +37,9 @@ CREATE TABLE IF NOT EXISTS captures (
 CREATE UNIQUE INDEX IF NOT EXISTS captures_version ON captures (collection, canonical_url, ts);
 CREATE INDEX IF NOT EXISTS captures_url ON captures (collection, url);
 CREATE INDEX IF NOT EXISTS captures_ts ON captures (collection, ts);
+CREATE TABLE IF NOT EXISTS filters (
+    id INTEGER PRIMARY KEY, latest INTEGER NOT NULL, collection TEXT NOT NULL, category TEXT,
+    author TEXT, day TEXT, month TEXT);
 CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(
     title, category, author, url, text, tokenize = 'unicode61 remove_diacritics 2');
 CREATE TABLE IF NOT EXISTS stems (word TEXT PRIMARY KEY, stem TEXT NOT NULL) WITHOUT ROWID;
@@ -186,6 +189,9 @@ class SearchIndex:
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
+            # a frequent word's doclist spans megabytes: read it from memory, not page by page
+            self.db.execute("PRAGMA cache_size=-65536")
+            self.db.execute("PRAGMA mmap_size=1073741824")
             if create:
                 self.db.executescript(SCHEMA)
                 self.db.execute(
@@ -221,7 +227,7 @@ class SearchIndex:
             self.db.execute("BEGIN IMMEDIATE")
             self._since = time.monotonic()
         newest = self.db.execute(
-            "SELECT ts, sha1 FROM captures WHERE collection = ? AND canonical_url = ? ORDER BY ts DESC LIMIT 1",
+            "SELECT id, ts, sha1 FROM captures WHERE collection = ? AND canonical_url = ? ORDER BY ts DESC LIMIT 1",
             (cap.collection, cap.canonical_url),
         ).fetchone()
         if newest is not None:
@@ -233,9 +239,10 @@ class SearchIndex:
         title = parsed.title or cap.title or ""
         category = parsed.category or cap.category or ""
         day = (cap.published or "")[:10] or f"{cap.ts[:4]}-{cap.ts[4:6]}-{cap.ts[6:8]}"
+        newest_now = newest is None or newest["ts"] < cap.ts  # the usual case: captures come in order
         cur = self.db.execute(
             "INSERT INTO captures (collection, canonical_url, url, ts, sha1, title, category, author, "
-            "published, day, file, warc_file, warc_offset, latest) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,0)",
+            "published, day, file, warc_file, warc_offset, latest) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 cap.collection,
                 cap.canonical_url,
@@ -250,6 +257,7 @@ class SearchIndex:
                 cap.file,
                 cap.warc_file,
                 cap.warc_offset,
+                int(newest_now),
             ),
         )
         rowid = cur.lastrowid
@@ -258,16 +266,33 @@ class SearchIndex:
             (rowid, title, category, cap.author or "", cap.url, parsed.body),
         )
         self.db.execute(
-            "UPDATE captures SET latest = (ts = (SELECT max(ts) FROM captures WHERE collection = :c AND "
-            "canonical_url = :u)) WHERE collection = :c AND canonical_url = :u",
-            {"c": cap.collection, "u": cap.canonical_url},
+            "INSERT INTO filters VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (rowid, int(newest_now), cap.collection, category, cap.author, day, day[:7]),
         )
+        if newest is not None and newest_now:
+            for table in ("captures", "filters"):
+                self.db.execute(f"UPDATE {table} SET latest = 0 WHERE id = ?", (newest["id"],))
+        elif newest is not None:
+            self._relatest(cap)
         if self.stemming:
             self._add_stems(f"{title}\n{parsed.body}")
         self._pending += 1
         if self._pending >= self.batch or time.monotonic() - self._since > 1.0:
             self.flush()
         return True
+
+    def _relatest(self, cap: CaptureText):
+        """A capture that arrived out of time order: flag the article's newest text again."""
+        self.db.execute(
+            "UPDATE captures SET latest = (ts = (SELECT max(ts) FROM captures WHERE collection = :c AND "
+            "canonical_url = :u)) WHERE collection = :c AND canonical_url = :u",
+            {"c": cap.collection, "u": cap.canonical_url},
+        )
+        self.db.execute(
+            "UPDATE filters SET latest = (SELECT latest FROM captures WHERE captures.id = filters.id) "
+            "WHERE id IN (SELECT id FROM captures WHERE collection = :c AND canonical_url = :u)",
+            {"c": cap.collection, "u": cap.canonical_url},
+        )
 
     def _exists(self, cap: CaptureText) -> bool:
         """An older capture arriving late: indexed already when a row of that text is at that time."""
@@ -300,6 +325,7 @@ class SearchIndex:
             "DELETE FROM docs WHERE rowid IN (SELECT id FROM captures WHERE collection = ?)", (collection,)
         )
         self.db.execute("DELETE FROM captures WHERE collection = ?", (collection,))
+        self.db.execute("DELETE FROM filters WHERE collection = ?", (collection,))
         self.db.execute("COMMIT")
 
     def optimize(self):
@@ -336,33 +362,32 @@ class SearchIndex:
         filters = filters or Filters()
         expr = self.match_expression(query)
         where, params = filters.sql()
-        order = "score" if sort == "relevance" else "c.day DESC, c.ts DESC"
-        sql = (
-            "SELECT c.*, snippet(docs, ?, ?, ?, '…', 24) AS snippet, "
-            f"bm25(docs, {', '.join(map(str, WEIGHTS))}) AS score, "
-            "(SELECT count(*) FROM captures v WHERE v.collection = c.collection AND "
-            "v.canonical_url = c.canonical_url) AS versions "
-            f"FROM docs JOIN captures c ON c.id = docs.rowid WHERE docs MATCH ?{where} "
+        order = "score" if sort == "relevance" else "c.day DESC, c.id DESC"
+        # filters: a narrow copy of the captures' filtered columns, so the join every match
+        # goes through stays cheap
+        base = f"FROM docs JOIN filters c ON c.id = docs.rowid WHERE docs MATCH ?{where}"
+        # Ranking touches every match, so it reads only the rowid and score; snippets and the
+        # capture rows are made for the page of hits alone.
+        ranked = (
+            f"SELECT c.id, bm25(docs, {', '.join(map(str, WEIGHTS))}) AS score {base} "
             f"ORDER BY {order} LIMIT ? OFFSET ?"
         )
         try:
-            rows = self.db.execute(
-                sql, (TEXT_COLUMN, MARK_START, MARK_END, expr, *params, max(limit, 0), max(offset, 0))
-            ).fetchall()
-            results = Results([_hit(r) for r in rows], 0, query=expr)
-            base = f"FROM docs JOIN captures c ON c.id = docs.rowid WHERE docs MATCH ?{where}"
+            top = self.db.execute(ranked, (expr, *params, max(limit, 0), max(offset, 0))).fetchall()
+            results = Results(self._hits(expr, [(r[0], r[1]) for r in top]), 0, query=expr)
             if facets:
-                for name, column in (
-                    ("category", "coalesce(c.category, '')"),
-                    ("month", "substr(c.day, 1, 7)"),
-                ):
-                    counted = self.db.execute(
-                        f"SELECT {column} AS k, count(*) AS n {base} GROUP BY k ORDER BY "
-                        + ("n DESC, k" if name == "category" else "k DESC"),
-                        (expr, *params),
-                    ).fetchall()
-                    results.facets[name] = [(r["k"], r["n"]) for r in counted]
-                results.total = sum(n for _, n in results.facets["category"])
+                counted = self.db.execute(
+                    f"SELECT coalesce(c.category, '') AS k, c.month AS m, count(*) AS n {base} GROUP BY k, m",
+                    (expr, *params),
+                ).fetchall()
+                by_category: dict[str, int] = {}
+                by_month: dict[str, int] = {}
+                for k, m, n in counted:
+                    by_category[k] = by_category.get(k, 0) + n
+                    by_month[m] = by_month.get(m, 0) + n
+                results.facets["category"] = sorted(by_category.items(), key=lambda kv: (-kv[1], kv[0]))
+                results.facets["month"] = sorted(by_month.items(), reverse=True)
+                results.total = sum(by_category.values())
             else:
                 results.total = self.db.execute(f"SELECT count(*) {base}", (expr, *params)).fetchone()[0]
         except sqlite3.OperationalError as exc:  # a query parse() let through that FTS5 refuses
@@ -370,6 +395,27 @@ class SearchIndex:
 
             raise QueryError(f"cannot search for {query!r}: {exc}") from None
         return results
+
+    def _hits(self, expr: str, top: list[tuple[int, float]]) -> list[Hit]:
+        if not top:
+            return []
+        ids = [i for i, _ in top]
+        marks = ",".join("?" * len(ids))
+        snippets = dict(
+            self.db.execute(
+                f"SELECT rowid, snippet(docs, ?, ?, ?, '…', 24) FROM docs WHERE docs MATCH ? AND rowid IN ({marks})",
+                (TEXT_COLUMN, MARK_START, MARK_END, expr, *ids),
+            ).fetchall()
+        )
+        rows = {
+            r["id"]: r
+            for r in self.db.execute(
+                "SELECT c.*, (SELECT count(*) FROM captures v WHERE v.collection = c.collection AND "
+                f"v.canonical_url = c.canonical_url) AS versions FROM captures c WHERE c.id IN ({marks})",
+                ids,
+            )
+        }
+        return [_hit(rows[i], snippets.get(i, ""), score) for i, score in top]
 
     def collections(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT DISTINCT collection FROM captures ORDER BY 1")]
@@ -425,7 +471,7 @@ def render_text(title: str, category: str, body: str) -> str:
     return f"{title}\n{category}\n\n{title}\n\n{body}\n"
 
 
-def _hit(row: sqlite3.Row) -> Hit:
+def _hit(row: sqlite3.Row, snippet: str, score: float) -> Hit:
     return Hit(
         collection=row["collection"],
         canonical_url=row["canonical_url"],
@@ -435,8 +481,8 @@ def _hit(row: sqlite3.Row) -> Hit:
         category=row["category"] or "",
         author=row["author"] or "",
         published=row["published"] or "",
-        snippet=row["snippet"] or "",
-        score=round(-row["score"], 4),
+        snippet=snippet or "",
+        score=round(-score, 4),
         file=row["file"],
         latest=bool(row["latest"]),
         versions=row["versions"],

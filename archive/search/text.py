@@ -9,15 +9,19 @@ from dataclasses import dataclass
 _WORD = re.compile(r"[^\W_]+")
 
 
-def fold(word: str) -> str:
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def fold(text: str) -> str:
     """Lower case without diacritics, as ``unicode61 remove_diacritics 2`` folds a token."""
-    decomposed = unicodedata.normalize("NFKD", word.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():
+        return text.lower()
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text.lower()))
 
 
 def words(text: str) -> list[str]:
     """The tokens FTS5 indexes for ``text``: runs of letters and digits, folded."""
-    return [fold(w) for w in _WORD.findall(text)]
+    return _WORD.findall(fold(text))
 
 
 @dataclass(frozen=True)
