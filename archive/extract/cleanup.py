@@ -65,7 +65,7 @@ PROMO = [
         r"terpopuler|trending sekarang|berita populer|rekomendasi|tonton|tonton juga|saksikan|"
         r"saksikan juga|dengarkan)\s*[:|]\s*\S",
         # calls to action: apps, newsletters, subscriptions, follows, donations
-        r"\bclick(ing)? here\b|\btap here\b|\bklik (di )?sini\b",
+        r"(^|[.!?:]\s+)(click|tap|klik) (here|di ?sini)\b|\b(click|clicking|tap|klik) (here|di ?sini)[.!]?$",
         r"\b(get|download) (the|our) [\w .&'’-]{0,30}\bapp\b|\b(unduh|download) aplikasi\b",
         r"\b(sign up|subscribe|register) (for|to) (our|the|\w+['’]s)?\s?[\w .&'’-]{0,40}"
         r"(newsletter|bulletin|briefing|digest|daily|email|updates)\b",
@@ -87,8 +87,10 @@ PROMO = [
         r"(in|on|from|at) [\w .&'’-]{1,40}$",
         r"^(don'?t miss|must read|reuse this content|recommended for you|editor'?s picks?)\s*:?$",
         r"click to tweet$",
+        r"^pic\.twitter\.com/\w+$|^(view this post on (instagram|tiktok|facebook)|a post shared by .{1,80})$",
         r"\b(share it|bagikan) (with|kepada|ke) (a )?(friends?|teman)",
-        r"^(copyright|hak cipta)\b.{0,120}$|^(©|\(c\))\s*\d{4}\b.{0,120}$",
+        r"^(copyright|hak cipta)\s*(©|\(c\)|ⓒ)|^(©|\(c\)|ⓒ)\s*\d{4}\b|^(copyright|hak cipta) ([\w.-]+ )?\d{4}\b|"
+        r"all rights reserved\.?$",
     )
 ]
 PROMO_MAX = 300  # characters: a promotion is a line, never a paragraph of the article

@@ -25,6 +25,7 @@ from archive.extract.wordpress import (
     drop_appendix_tables,
     find_body,
     strip_comments,
+    strip_embeds,
     strip_junk,
     strip_link_lists,
 )
@@ -88,6 +89,7 @@ def _body(page: Page, hints, containers, article: Article, notes: list[str]) -> 
     """Body blocks from the first layer that gives any: hints, WordPress, trafilatura."""
     drops = tuple(hints.drop) if hints is not None else ()
     strip_link_lists(page.root)  # lists of other stories: after metadata, which reads tag links
+    strip_embeds(page.root)
     for source, elements in containers:
         blocks = _container_blocks(elements, drops, page.root)
         if blocks:

@@ -121,6 +121,35 @@ def _comment_box(el) -> bool:
     return False
 
 
+# Embedded social cards (an Instagram, TikTok, Facebook or Threads post as its widget renders it:
+# "View this post on Instagram", "A post shared by ...", "original sound"): widget chrome, not the
+# article's text. A tweet is different: a newsroom embeds it to quote it, so its words and its
+# attribution line stay, as a quotation (its "pic.twitter.com" link goes: cleanup.py).
+EMBED_XPATH = etree.XPath(
+    "//body//*[contains(@class, 'instagram-media') or contains(@class, 'tiktok-embed') or "
+    "contains(@class, 'fb-post') or contains(@class, 'fb-video') or contains(@class, 'threads-post') or "
+    "contains(@class, 'wp-block-embed-instagram') or contains(@class, 'wp-block-embed-facebook') or "
+    "contains(@class, 'wp-block-embed-tiktok') or contains(@class, 'is-provider-instagram') or "
+    "contains(@class, 'is-provider-tiktok') or contains(@class, 'is-provider-facebook')]"
+)
+EMBED_TOKEN = re.compile(
+    r"^(?:instagram-media(?:-rendered)?|tiktok-embed|fb-post|fb-video|threads-post|"
+    r"wp-block-embed-(?:instagram|facebook|tiktok)|is-provider-(?:instagram|facebook|tiktok))$"
+)
+
+
+def strip_embeds(root) -> int:
+    """Remove embedded social cards (Instagram, TikTok, Facebook, Threads) from the page."""
+    doomed = [
+        el
+        for el in EMBED_XPATH(root)
+        if any(EMBED_TOKEN.match(t) for t in (el.get("class") or "").split()) and not HOLDS_BODY(el)
+    ]
+    for el in doomed:
+        remove(el)
+    return len(doomed)
+
+
 def strip_comments(root) -> int:
     """Remove reader comment threads and comment forms from the whole page, before any layer reads
     it: a comment never reaches the text, whichever layer gives the body. An element that holds the
@@ -193,24 +222,27 @@ def strip_link_lists(root) -> int:
 
 
 # Table policy (docs/CLEAN_TEXT.md): a data table is read row by row, one block per row. A table of
-# more than MAX_TABLE_ROWS rows is an appendix (a staff list, full results) when the body's text
-# outside it is at least as long as the table's: it is dropped (the archived page keeps it). When
-# the table is most of the body (a standings page), it is the article and stays.
+# more than MAX_TABLE_ROWS rows beside an article that stands on its own (at least
+# APPENDIX_PROSE_CHARS of text outside the tables, and more than the table's own) is an appendix (a
+# staff list, full results): it is dropped, the archived page keeps it. When the text is mostly the
+# table (a standings or top-scorers page with a short introduction), the table is the article.
 MAX_TABLE_ROWS = 25
+APPENDIX_PROSE_CHARS = 1000
 
 
 def drop_appendix_tables(container, table: str = "table", row: str = "tr") -> int:
     """Remove the large data tables that are an appendix to the article (see MAX_TABLE_ROWS);
     ``table``/``row``: the tag names (``table``/``row`` in trafilatura's output)."""
+    tables = [t for t in container.iter(table) if next(t.iterancestors(table), None) is None]
     big = [
         t
-        for t in container.iter(table)
+        for t in tables
         if sum(1 for _ in t.iter(row)) > MAX_TABLE_ROWS and next(t.iterdescendants(table), None) is None
     ]
     if not big:
         return 0
-    total = _chars(container)
-    doomed = [t for t in big if total - _chars(t) >= _chars(t)]
+    prose = _chars(container) - sum(_chars(t) for t in tables)
+    doomed = [t for t in big if prose >= max(APPENDIX_PROSE_CHARS, _chars(t))]
     for t in doomed:
         remove(t)
     return len(doomed)
