@@ -71,3 +71,30 @@ def _tracking(key: str) -> bool:
 def url_hash16(canonical_url: str) -> str:
     """First 16 hex digits of the SHA-256 of a canonical URL (the ``<hash16>`` of text files)."""
     return hashlib.sha256(canonical_url.encode("utf-8")).hexdigest()[:16]
+
+
+class BadPattern(ValueError):
+    """A seed's ``url_pattern`` that RE2 cannot compile."""
+
+
+@functools.lru_cache(maxsize=64)
+def url_pattern(pattern: str):
+    """A seed's ``url_pattern`` compiled with RE2 (``google-re2``), whose matching time is linear in
+    the length of the path: no pattern and no link can make it backtrack for minutes
+    (``^/(a+)+/$`` is as fast as any). RE2 has no lookarounds and no backreferences; a pattern
+    using them raises :class:`BadPattern` (docs/SEEDS.md). The object has ``search()`` like
+    Python's."""
+    import re2
+
+    options = re2.Options()
+    options.log_errors = False  # RE2 would print its own copy of the error on stderr
+    try:
+        return re2.compile(pattern, options)
+    except re2.error as exc:
+        reason = exc.args[0] if exc.args else "invalid"
+        if isinstance(reason, bytes):
+            reason = reason.decode("utf-8", "replace")
+        raise BadPattern(
+            f"invalid regular expression for RE2 ({reason}); lookarounds such as (?!...) and "
+            "backreferences are not supported"
+        ) from None

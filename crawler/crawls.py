@@ -8,6 +8,7 @@ still be judged (docs/FORMATS.md).
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +16,19 @@ from pathlib import Path
 FINISHED, FAILED, INTERRUPTED = "finished", "failed", "interrupted"
 EXIT_CODES = {FINISHED: 0, FAILED: 1, INTERRUPTED: 3}
 EXIT_OUTCOMES = {code: outcome for outcome, code in EXIT_CODES.items()}
+# A crawl id names files and a directory inside its collection (``jobs/<id>/``, ``crawls/<id>.json``):
+# one path component of safe characters, never ``.`` or ``..``.
+CRAWL_ID_RE = re.compile(r"[A-Za-z0-9._-]{1,100}")
+
+
+def check_crawl_id(crawl_id: str) -> str:
+    """``crawl_id`` if it is a valid crawl id, else :class:`ValueError` saying why."""
+    if not CRAWL_ID_RE.fullmatch(crawl_id) or crawl_id in (".", ".."):
+        raise ValueError(
+            f"invalid crawl id {crawl_id!r}: use 1 to 100 letters, digits, '.', '_' or '-' "
+            "(no path separators, not '.' or '..')"
+        )
+    return crawl_id
 
 
 def new_crawl_id() -> str:

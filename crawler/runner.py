@@ -19,8 +19,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.errors import CrawlError
-from crawler.crawls import EXIT_CODES, FAILED, INTERRUPTED, new_crawl_id, report_path
+from archive.errors import ArsipError, CrawlError
+from crawler.crawls import EXIT_CODES, FAILED, INTERRUPTED, check_crawl_id, new_crawl_id, report_path
 from crawler.extensions.report import CrawlReport, load_report, now_iso, write_report
 from crawler.seed import Seed
 from crawler.settings import CrawlOptions, build_settings, effective_seed
@@ -71,13 +71,17 @@ class CollectionLock:
 def pick_crawl(collection_dir: Path, requested: str | None) -> tuple[str, str | None]:
     """``(crawl_id, resumed_from)``: resume the interrupted crawl if there is one (under the
     requested id when one is given), else start a new one."""
+    if requested is not None:
+        check_crawl_id(requested)  # ValueError: it names a directory to rename and remove
     jobs = collection_dir / "jobs"
     pending = []
     for job in sorted(jobs.iterdir()) if jobs.is_dir() else []:
+        if not _is_job_dir(collection_dir, job):
+            continue  # not a crawl's job directory (a stray file, a symlink, a foreign name)
         report = load_report(report_path(collection_dir, job.name))
         if report and report.get("outcome") != INTERRUPTED:
-            shutil.rmtree(job, ignore_errors=True)  # finished, but died before cleaning up
-        elif job.is_dir():
+            remove_job(collection_dir, job)  # finished, but died before cleaning up
+        else:
             pending.append(job.name)
     if requested and requested in pending:
         return requested, requested
@@ -95,6 +99,11 @@ def pick_crawl(collection_dir: Path, requested: str | None) -> tuple[str, str | 
 
 def run_crawl(seed: Seed, opts: CrawlOptions) -> CrawlResult:
     """Crawl ``seed`` once (or resume its interrupted crawl) and return the result."""
+    if opts.crawl_id is not None:
+        try:
+            check_crawl_id(opts.crawl_id)
+        except ValueError as exc:
+            raise ArsipError(str(exc)) from None
     seed = effective_seed(seed, opts)
     collection = Path(opts.data_dir) / seed.name
     collection.mkdir(parents=True, exist_ok=True)
@@ -109,7 +118,7 @@ def run_crawl(seed: Seed, opts: CrawlOptions) -> CrawlResult:
                 "again from its start URLs (what it archived is skipped or revisited)",
                 crawl_id,
             )
-            shutil.rmtree(jobdir, ignore_errors=True)
+            remove_job(collection, jobdir)
         before = load_report(report_path(collection, crawl_id))
         errors, built = _run_process(seed, opts, build_settings(seed, opts, collection, crawl_id, jobdir))
         # the report the spider built, even when a full disk kept it from being written
@@ -117,8 +126,29 @@ def run_crawl(seed: Seed, opts: CrawlOptions) -> CrawlResult:
         if report is None or report == before:
             report = _startup_failure(seed, crawl_id, collection, errors)
         if report.get("outcome") != INTERRUPTED:
-            shutil.rmtree(jobdir, ignore_errors=True)
+            remove_job(collection, jobdir)
     return CrawlResult(crawl_id, collection, report, resumed_from)
+
+
+def _is_job_dir(collection_dir: Path, path: Path) -> bool:
+    """Whether ``path`` is a real directory directly inside ``<coll>/jobs/`` named by a crawl id."""
+    try:
+        check_crawl_id(path.name)
+    except ValueError:
+        return False
+    jobs = (collection_dir / "jobs").resolve()
+    return not path.is_symlink() and path.is_dir() and path.resolve().parent == jobs
+
+
+def remove_job(collection_dir: Path, path: Path) -> None:
+    """Remove a crawl's job directory, and nothing else: only a directory directly inside
+    ``<coll>/jobs/`` (not a symlink, named by a valid crawl id) is ever removed."""
+    if not path.exists() and not path.is_symlink():
+        return
+    if not _is_job_dir(collection_dir, path):
+        logger.error("not removing %s: not a job directory of %s", path, collection_dir)
+        return
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def _state_saved(jobdir: Path, report_file: Path) -> bool:

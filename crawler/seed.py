@@ -13,7 +13,17 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from archive.requisites import KINDS as REQUISITE_KINDS
-from crawler.tomlcheck import SeedError, Table, check_url, parse_duration, parse_size, positive
+from archive.urls import BadPattern, url_pattern
+from crawler.tomlcheck import (
+    MAX_DELAY,
+    SeedError,
+    Table,
+    check_text,
+    check_url,
+    parse_duration,
+    parse_size,
+    positive,
+)
 
 __all__ = [
     "Seed",
@@ -147,13 +157,13 @@ def _query(url: str) -> str:
 
 def _politeness(table: Table, path) -> Politeness:
     pol = Politeness(
-        delay=positive(table.get("delay", float, 1.0), path, "politeness.delay"),
+        delay=positive(table.get("delay", float, 1.0), path, "politeness.delay", maximum=MAX_DELAY),
         concurrency=positive(
             table.get("concurrency", int, 4), path, "politeness.concurrency", allow_zero=False
         ),
         obey_robots=table.get("obey_robots", bool, True),
         autothrottle=table.get("autothrottle", bool, True),
-        user_agent=table.get("user_agent", str),
+        user_agent=check_text(table.get("user_agent", str), path, "politeness.user_agent"),
         contact_url=check_url(table.get("contact_url", str, DEFAULT_CONTACT), path, "politeness.contact_url"),
     )
     table.finish()
@@ -197,17 +207,32 @@ def _check_timezone(name: str, path):
         raise SeedError(path, "schedule.timezone", f"unknown time zone {name!r}") from None
 
 
-def _hints(table: Table) -> ExtractionHints:
+def _hints(table: Table, path) -> ExtractionHints:
     hints = ExtractionHints(
-        title=table.get("title", str),
-        category=table.get("category", str),
-        body=table.get("body", str),
-        author=table.get("author", str),
-        published=table.get("published", str),
-        drop=table.strings("drop"),
+        title=_selector(table.get("title", str), path, "extract.title"),
+        category=_selector(table.get("category", str), path, "extract.category"),
+        body=_selector(table.get("body", str), path, "extract.body"),
+        author=_selector(table.get("author", str), path, "extract.author"),
+        published=_selector(table.get("published", str), path, "extract.published"),
+        drop=tuple(_selector(expr, path, "extract.drop") or expr for expr in table.strings("drop")),
     )
     table.finish()
     return hints
+
+
+def _selector(expr: str | None, path, key) -> str | None:
+    """A hint selector that compiles (CSS, or XPath after ``xpath:``), as extraction will run it."""
+    from archive.extract.selectors import BadSelector, compile_selector
+
+    if expr is None:
+        return None
+    if not expr.strip():
+        raise SeedError(path, key, "empty selector")
+    try:
+        compile_selector(expr)
+    except BadSelector as exc:
+        raise SeedError(path, key, str(exc)) from None
+    return expr
 
 
 def _requisites(table: Table, path, top_ignore_robots: bool | None) -> Requisites:
@@ -252,7 +277,7 @@ def _bundled(table: Table, path) -> BundledSite:
     site = BundledSite(
         articles=positive(table.get("articles", int, 60), path, "bundled_site.articles", allow_zero=False),
         seed=table.get("seed", int, 9),
-        port=positive(table.get("port", int, 0), path, "bundled_site.port"),
+        port=positive(table.get("port", int, 0), path, "bundled_site.port", maximum=65535),
         origin=_check_origin(table.get("origin", str, BUNDLED_ORIGIN), path),
     )
     table.finish()
@@ -275,12 +300,13 @@ def _check_origin(url: str, path) -> str:
 
 
 def _check_pattern(pattern, path):
+    """The pattern, if RE2 compiles it (linear-time matching: docs/SEEDS.md)."""
     if pattern is None:
         return None
     try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise SeedError(path, "articles.url_pattern", f"invalid regular expression: {exc}") from None
+        url_pattern(pattern)
+    except BadPattern as exc:
+        raise SeedError(path, "articles.url_pattern", str(exc)) from None
     return pattern
 
 
@@ -295,12 +321,14 @@ def seed_from_dict(data: dict, path: str | Path = "<seed>") -> Seed:
     """Validate a parsed TOML document and build a :class:`Seed`."""
     top = Table(data, path)
     name = top.get("name", str, required=True)
-    if not NAME_RE.match(name):
+    if not NAME_RE.fullmatch(name):
         raise SeedError(path, "name", f"use lowercase letters, digits, '-' or '_' (max 64), got {name!r}")
     bundled = _bundled(top.table("bundled_site"), path) if "bundled_site" in data else None
     top.seen.add("bundled_site")
     starts = top.strings("start_urls", required=bundled is None)
     if bundled is None:
+        if not starts:
+            raise SeedError(path, "start_urls", "must name at least one URL")
         for url in starts:
             check_url(url, path, "start_urls")
     elif not starts:
@@ -328,7 +356,7 @@ def seed_from_dict(data: dict, path: str | Path = "<seed>") -> Seed:
         allow_private_networks=top.get("allow_private_networks", bool, False),
         politeness=_politeness(top.table("politeness"), path),
         schedule=_schedule(top.table("schedule"), path),
-        hints=_hints(top.table("extract")),
+        hints=_hints(top.table("extract"), path),
         requisites=_requisites(top.table("requisites"), path, top.get("ignore_robots_for_requisites", bool)),
         bundled_site=bundled,
         path=str(path),

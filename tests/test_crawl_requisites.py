@@ -184,8 +184,8 @@ def test_each_requisite_archived_once_and_the_cdn_never_crawled(hosts, tmp_path)
     assert Counter(log)[(site.url.removeprefix("http://"), "/style.css")] == 1
     req = report["requisites"]
     assert req["fetched"] == len(expected) and req["failed"] == 0 and req["bytes"] > 0, req
-    # robots.txt (twice: Scrapy's check and discovery), sitemap.xml (404), home, two articles
-    assert report["pages"] == 6 and report["articles"]["new"] == 2, report["pages_by_status"]
+    # robots.txt (once: discovery reads the one Scrapy's check fetched), sitemap.xml (404), home, two articles
+    assert report["pages"] == 5 and report["articles"]["new"] == 2, report["pages_by_status"]
     assert report["outcome"] == "finished" and report["errors"] == []
 
     # the second crawl: the home page is unchanged (a revisit), its requisites are in the archive
@@ -233,7 +233,7 @@ def test_budgets(hosts, tmp_path):
     # checked as each requisite goes to the downloader: the few already there (at most
     # CONCURRENT_REQUESTS, 16) may finish over it, no more
     assert 1 <= req["fetched"] <= 16 and req["skipped_budget"] >= 60 + 14 - 16 - 4, req
-    assert report["pages"] == 6 and report["outcome"] == "finished"
+    assert report["pages"] == 5 and report["outcome"] == "finished"
 
 
 def test_failing_asset_hosts_do_not_fail_the_crawl(hosts, tmp_path):

@@ -24,7 +24,7 @@ from archive.catalog import ARTICLE_FIELDS, text_filename
 from archive.errors import ArsipError
 from archive.extract import extract
 from archive.extract.identity import article_key, matches_pattern
-from archive.urls import url_hash16
+from archive.urls import url_hash16, url_pattern
 from archive.warc.reader import read_at, scan
 
 log = logging.getLogger(__name__)
@@ -114,7 +114,7 @@ def plan(
     """
     todo: list[tuple] = []
     revisits: dict[str, str] = {}
-    pattern = re.compile(opts.article_pattern) if opts.article_pattern else None
+    pattern = url_pattern(opts.article_pattern) if opts.article_pattern else None  # RE2: linear
     for path in paths:
         for info in scan(path, report.errors):
             is_page = info.status == 200 and info.mime in HTML_MIMES

@@ -1,7 +1,9 @@
 """JSON-LD (schema.org) as WordPress SEO plugins emit it: the article object and the breadcrumbs.
 
 Yoast and Rank Math put everything in one ``@graph``; other themes emit several scripts, some of
-them broken JSON. Broken scripts are skipped, never fatal.
+them broken JSON. Broken scripts are skipped, never fatal. Scripts are read with ``json.loads``
+(linear time) and no longer than :data:`MAX_SCRIPT_CHARS`, so a hostile page cannot make reading
+them slow.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ ARTICLE_TYPES = frozenset(
         "webpage",
     )
 )
+MAX_SCRIPT_CHARS = 1_000_000  # a longer "JSON-LD" script is no page metadata: skipped unread
 
 
 def _types(obj: dict) -> set[str]:
@@ -45,6 +48,17 @@ def _objects(value, depth=0):
         yield value
         if "@graph" in value:
             yield from _objects(value["@graph"], depth + 1)
+
+
+def documents(scripts):
+    """Each script parsed as JSON; broken, too deeply nested and oversized scripts are skipped."""
+    for script in scripts:
+        if len(script) > MAX_SCRIPT_CHARS:
+            continue
+        try:
+            yield json.loads(script, strict=False)
+        except (ValueError, RecursionError):
+            continue
 
 
 def text_of(value) -> str | None:
@@ -81,11 +95,7 @@ class LinkedData:
     def parse(cls, scripts) -> LinkedData:
         article, webpage = None, None
         crumbs: list[str] = []
-        for script in scripts:
-            try:
-                doc = json.loads(script, strict=False)
-            except (ValueError, RecursionError):
-                continue
+        for doc in documents(scripts):
             for obj in _objects(doc):
                 kinds = _types(obj)
                 if "breadcrumblist" in kinds and not crumbs:

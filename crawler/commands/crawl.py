@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -14,12 +15,18 @@ from urllib.parse import urlsplit
 from archive.dates import parse_iso
 from archive.errors import CrawlError
 from crawler.commands import options_from
+from crawler.tomlcheck import MAX_DELAY
 
 
 def configure(parser: argparse.ArgumentParser):
     parser.add_argument("target", metavar="SEED_OR_URL", help="a seed file (seeds/x.toml) or a site URL")
     add_common(parser)
-    parser.add_argument("--crawl-id", metavar="ID", help="name of this crawl (default: a timestamp)")
+    parser.add_argument(
+        "--crawl-id",
+        metavar="ID",
+        type=_crawl_id,
+        help="name of this crawl: letters, digits, '.', '_', '-' (default: a timestamp)",
+    )
     parser.add_argument("--full", action="store_true", help="refetch every article, even unchanged ones")
     parser.add_argument(
         "--since",
@@ -29,7 +36,10 @@ def configure(parser: argparse.ArgumentParser):
     )
     parser.add_argument("--max-articles", metavar="N", type=_positive_int, help="fetch at most N articles")
     parser.add_argument(
-        "--delay", metavar="S", type=_non_negative, help="seconds between requests to the site"
+        "--delay",
+        metavar="S",
+        type=_delay,
+        help=f"seconds between requests to the site (0 to {MAX_DELAY:g})",
     )
     parser.add_argument(
         "--concurrency", metavar="N", type=_positive_int, help="parallel requests to the site"
@@ -75,20 +85,36 @@ def parse_since(text: str) -> datetime:
     return when
 
 
-def _at_least(kind, low):
-    """An argparse type: ``kind(text)``, refused below ``low`` (bad text is argparse's "invalid")."""
+def _crawl_id(text: str) -> str:
+    """An argparse type: a valid crawl id (crawler/crawls.py)."""
+    from crawler.crawls import check_crawl_id
+
+    try:
+        return check_crawl_id(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _at_least(kind, low, high=None):
+    """An argparse type: ``kind(text)``, finite, refused below ``low`` or above ``high`` (bad text is
+    argparse's "invalid"; ``inf``, ``nan`` and ``1e309`` are refused too)."""
 
     def parse(text: str):
         value = kind(text)
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"must be a finite number, got {text!r}")
         if value < low:
             raise argparse.ArgumentTypeError(f"must be {low} or more, got {value}")
+        if high is not None and value > high:
+            raise argparse.ArgumentTypeError(f"must be {high} or less, got {value}")
         return value
 
     parse.__name__ = kind.__name__  # argparse names the type in its "invalid ... value" message
     return parse
 
 
-_positive_int, _non_negative_int, _non_negative = _at_least(int, 1), _at_least(int, 0), _at_least(float, 0)
+_positive_int, _non_negative_int = _at_least(int, 1), _at_least(int, 0)
+_delay = _at_least(float, 0, MAX_DELAY)
 
 
 def resolve_seed(target: str):
@@ -127,12 +153,16 @@ def live_seed(seed):
 
 def run(args) -> int:
     from crawler.extensions.report import format_summary
+    from crawler.orphans import reap_children
     from crawler.runner import run_crawl
     from crawler.settings import CrawlOptions
 
     opts = options_from(args, CrawlOptions, data_dir=args.data)
-    with live_seed(resolve_seed(args.target)) as seed:
-        result = run_crawl(seed, opts)
+    try:
+        with live_seed(resolve_seed(args.target)) as seed:
+            result = run_crawl(seed, opts)
+    finally:
+        reap_children()  # the extraction workers and multiprocessing's resource tracker
     print(format_summary(result.report, result.collection_dir))
     if result.report["outcome"] == "interrupted":
         print("  interrupted: run the same command again to resume")

@@ -51,6 +51,7 @@ class ExtractionPool:
     def __init__(self, processes: int):
         self.processes = processes
         self._executor: ProcessPoolExecutor | None = None
+        self._retired: list = []  # worker processes of pools given up on, joined by close()
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
@@ -81,13 +82,29 @@ class ExtractionPool:
         """Replace ``broken`` (once: every page it held reports the same death)."""
         if broken is not None and broken is self._executor:
             logger.warning("an extraction worker died; starting new ones")
+            self._retired += _workers(broken)
             broken.shutdown(wait=False, cancel_futures=True)
             self._executor = None
 
     def close(self) -> None:
+        """Stop the workers and wait until every one has exited: a crawl that returns leaves no
+        extraction process behind (not even for the second its parent watch would take)."""
         if self._executor is not None:
+            workers = _workers(self._executor)
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+            self._retired += workers
+        for worker in self._retired:
+            worker.join(timeout=10)
+            if worker.is_alive():  # a worker stuck in a parser: it holds no page worth waiting for
+                worker.kill()
+                worker.join(timeout=5)
+        self._retired = []
+
+
+def _workers(executor: ProcessPoolExecutor) -> list:
+    """The executor's worker processes (``_processes``: its pid -> Process map, None once shut down)."""
+    return list((getattr(executor, "_processes", None) or {}).values())
 
 
 def _deferred(future: Future[T], on_broken) -> Deferred[T]:

@@ -2,7 +2,9 @@
 
 A job is never replaced when its schedule is unchanged, because ``replace_existing=True`` would reset
 its next run time and lose the catch-up run after downtime. A malformed seed file is reported (file,
-key, reason) and skipped; if it still names a seed that has a job, that job is kept as it was.
+key, reason) and skipped; if it still names a seed that has a job, that job is kept as it was. A
+seed whose schedule the scheduler cannot take (an overflow the seed checks missed) is logged and
+skipped the same way: the seeds beside it are scheduled.
 """
 
 from __future__ import annotations
@@ -42,7 +44,16 @@ class Syncer:
         self.paths = claimed
         jobs = {job.id: job for job in self.scheduler.get_jobs(jobstore=self.jobstore)}
         for name, seed in seeds.items():
-            self._sync_one(seed, jobs.get(name))
+            try:
+                self._sync_one(seed, jobs.get(name))
+            except Exception as exc:  # noqa: BLE001 - one seed's schedule must not stop the others
+                logger.error(
+                    "seed=%s not scheduled, other seeds keep running: %s: %s: %s",
+                    name,
+                    seed.path,
+                    type(exc).__name__,
+                    exc,
+                )
         for name in jobs.keys() - claimed.keys():
             self.scheduler.remove_job(name, jobstore=self.jobstore)
             logger.info("seed=%s unscheduled: its seed file is gone", name)

@@ -9,7 +9,6 @@ date says it changed, conditionally when nothing dates it, or skipped as already
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
@@ -21,12 +20,13 @@ from archive.catalog import Catalog
 from archive.dates import iso_utc
 from archive.extract.identity import UNKNOWN, decide
 from archive.requisites import STYLESHEET, find_in_css, find_in_html
-from archive.urls import canonicalize
+from archive.urls import canonicalize, url_pattern
 from crawler.extensions.archive import archive_session
 from crawler.extensions.report import CrawlReport
 from crawler.extensions.storage import STORAGE_ERRORS, stop_for_storage, storage_failed
 from crawler.links import ARTICLE, CANDIDATE, LISTING, PAGE_RE, article_url, classify, in_scope, page_number
 from crawler.middlewares.requisites import RequisiteBudgetSpent
+from crawler.middlewares.robots import robots_middleware
 from crawler.middlewares.safety import PrivateAddressRefused
 from crawler.pipelines.articles import ArticlePage, utc_now
 from crawler.requisites import MAX_CSS_DEPTH, RequisitePolicy
@@ -44,7 +44,8 @@ class NewsSpider(Spider):
         super().__init__(name=seed.name, **kwargs)
         self.seed = seed
         self.allowed_domains = list(seed.allowed_domains)
-        self.pattern = re.compile(seed.article_pattern) if seed.article_pattern else None
+        # RE2: matching is linear in the path's length, whatever the pattern (docs/SEEDS.md)
+        self.pattern = url_pattern(seed.article_pattern) if seed.article_pattern else None
         self.full, self.since = full, iso_utc(since) if since else None
         self.budget = seed.max_articles or None
         self.scheduled: set[str] = set()
@@ -95,10 +96,22 @@ class NewsSpider(Spider):
         for url in self.seed.feeds:
             yield self._request(url, self.parse_feed, PRIO_DISCOVERY)
         if not self.seed.sitemaps:
+            robots = robots_middleware(self.crawler)
             for root in sorted({_root(u) for u in self.seed.start_urls}):
-                yield self._request(
-                    root + "robots.txt", self.parse_robots, PRIO_DISCOVERY, arsip_optional=True
-                )
+                if robots is None:
+                    yield self._request(
+                        root + "robots.txt", self.parse_robots, PRIO_DISCOVERY, arsip_optional=True
+                    )
+                    continue
+                # obeying robots.txt: the robots check fetches it anyway, once; its Sitemap lines are
+                # read from that response rather than from a second fetch
+                response = await robots.robots_response(root + "robots.txt")
+                if response is not None and response.status == 200:
+                    requests = self._robots_sitemaps(response.body, response.url)
+                else:  # no robots.txt: the host's /sitemap.xml, if any
+                    requests = self._robots_sitemaps(b"", root + "robots.txt")
+                for request in requests:
+                    yield request
         for url in self.seed.start_urls:
             yield self._request(canonicalize(url), self.parse_listing, PRIO_LISTING, arsip_home=True)
 
@@ -107,12 +120,14 @@ class NewsSpider(Spider):
 
     # -- discovery ---------------------------------------------------------------------------
     def parse_robots(self, response):
+        yield from self._robots_sitemaps(response.body, response.url)
+
+    def _robots_sitemaps(self, body: bytes, robots_url: str):
+        """The sitemaps a robots.txt names (in scope), else the host's ``/sitemap.xml``."""
         sitemaps = [
-            u
-            for u in discovery.robots_sitemaps(response.body, response.url)
-            if in_scope(u, self.allowed_domains)
+            u for u in discovery.robots_sitemaps(body, robots_url) if in_scope(u, self.allowed_domains)
         ]
-        for url in sitemaps or [_root(response.url) + "sitemap.xml"]:
+        for url in sitemaps or [_root(robots_url) + "sitemap.xml"]:
             yield self._request(url, self.parse_sitemap, PRIO_DISCOVERY, arsip_optional=not sitemaps)
 
     def parse_sitemap(self, response):
