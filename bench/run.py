@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 from bench import offline, overhead, replay_load, results
+from bench import search as search_bench
 from bench.crawl import arsip_crawl, measured, wget_crawl
 from bench.memory import memory_table, verdict
 from bench.plot import plot_throughput
@@ -225,6 +226,13 @@ def run_all(args, work: Path) -> tuple[list, list[str]]:
     export = offline.export_rates(sorted((kept / "bench" / "warcs").glob("*.warc.gz")), work, repeat)
     log.info("replay")
     replay = replay_rates(kept, work, repeat)
+    log.info("search index (%d articles)", search_bench.ARTICLES)
+    arsip_runs = runs["arsip"]
+    searching = search_bench.table(
+        search_bench.measure(),
+        results.median([r.pages_per_second for r in arsip_runs]),
+        pages_per_article=results.median([r.pages for r in arsip_runs]) / n,
+    )
     log.info("capture alone (minimal spider)")
     capture = overhead.measure(work / "overhead", min(n, OVERHEAD_ARTICLES), repeat)
     scale = {2000, SCALE} if args.scale or n >= SCALE else set()
@@ -241,7 +249,8 @@ def run_all(args, work: Path) -> tuple[list, list[str]]:
         f"on 127.0.0.1 (its CDN host on 127.0.0.2); every figure is the median (min–max) of {repeat} runs "
         "unless marked single"
     ]
-    return sections(runs, capture, extraction, export, replay, memory, points, profile, png), intro
+    found = sections(runs, capture, extraction, export, replay, memory, points, profile, png)
+    return [*found, ("Search index (python -m bench.search)", searching)], intro
 
 
 def _articles(n: int):

@@ -5,9 +5,14 @@ search, diff and changes pages over what the crawls wrote."""
 from __future__ import annotations
 
 import json
+import re
+import xml.etree.ElementTree as ET
+from html import unescape
 
 import pytest
+from test_replay_archive import fetch, serve
 
+from archive.replay.server import make_app
 from archive.search.index import SearchIndex
 from archive.search.text import parse_clean_text, words
 from crawler.demosite import SiteConfig, start_site
@@ -15,6 +20,7 @@ from tests.crawl_helpers import arsip, write_seed
 
 pytestmark = pytest.mark.slow  # two `arsip crawl` runs of 60 articles
 K = 3
+ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +93,53 @@ def test_arsip_diff_prints_the_changed_blocks(crawled):
         old_lines, new_lines = old.splitlines(), new.splitlines()
         assert added - {""} == set(new_lines) - set(old_lines)
         assert removed - {""} == set(old_lines) - set(new_lines)
+
+
+def test_replay_diff_changes_and_search_pages(crawled):
+    data, changed, texts = crawled
+    with SearchIndex.for_data(data, create=False) as index:
+        versions = {url: [v["ts"] for v in index.versions("site", url)] for url in changed}
+    with serve(make_app(data)) as base:
+        # the changes feed: exactly the K changed articles, each linking to its diff
+        status, headers, body = fetch(f"{base}/site/changes.atom")
+        assert status == 200 and "atom" in headers["Content-Type"]
+        entries = ET.fromstring(body).findall(f"{ATOM}entry")
+        links = [e.find(f"{ATOM}link").get("href") for e in entries]
+        assert len(entries) == K
+        assert {re.sub(r"^.*/diff/\d+/\d+/", "", link) for link in links} == set(changed)
+        status, _, body = fetch(f"{base}/site/changes")
+        assert status == 200 and body.count(b">diff</a>") == K
+        # the diff page marks exactly the blocks that changed
+        for url, (old, new) in changed.items():
+            ts1, ts2 = versions[url]
+            status, _, body = fetch(f"{base}/site/diff/{ts1}/{ts2}/{url}")
+            assert status == 200
+            page = body.decode()
+            rows = re.findall(r'<tr class="(\w+) (same|changed|added|removed)">(.*?)</tr>', page)
+            marked = [(field, kind) for field, kind, _ in rows if kind != "same"]
+            old_blocks, new_blocks = parse_clean_text(old).blocks, parse_clean_text(new).blocks
+            assert len(marked) == len(set(new_blocks) - set(old_blocks)) == 2
+            new_sides = [
+                unescape(re.sub(r"<[^>]+>", "", re.search(r'class="side new">(.*?)</td>', cells).group(1)))
+                for _, kind, cells in rows
+                if kind != "same"
+            ]
+            assert set(new_sides) == set(new_blocks) - set(old_blocks)
+            assert "<ins>" in page and page.count('<tr class="block same">') == len(old_blocks) - 1
+        # search pages: results, facets, a malformed query is a 400 saying why
+        word = new_only_word(changed, texts)
+        status, _, body = fetch(f"{base}/site/search?q=%22{word}%22")
+        assert status == 200 and body.count(b'<li class="hit">') == K and b"<mark>" in body
+        assert b"what changed" in body
+        status, _, body = fetch(f"{base}/search?q=kerja+sama")
+        assert status == 200 and b'class="facet-category"' in body and b'class="facet-month"' in body
+        status, _, body = fetch(f"{base}/site/search?q=%22unbalanced")
+        assert status == 400 and b"unbalanced quote" in body
+        status, _, body = fetch(f"{base}/site/search?q=AND+AND")
+        assert status == 400 and b"AND needs" in body
+        status, _, body = fetch(f"{base}/site/search?q=" + "x" * 5000)
+        assert status == 400 and b"query too long" in body
+        assert fetch(f"{base}/site/search?q=" + "x" * 10240)[0] == 400  # past aiohttp's 8 kB request line
 
 
 def test_rebuild_from_warcs_gives_the_same_index(crawled):

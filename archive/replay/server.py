@@ -18,7 +18,7 @@ from archive.dates import LATEST, http_date_to_ts, ts_to_http_date
 from archive.errors import ArsipError
 from archive.index import cdx
 from archive.index.query import Capture
-from archive.replay import pages
+from archive.replay import pages, search_pages
 from archive.replay.collection import Collection, CollectionError, list_collections
 from archive.replay.rewrite import UrlRewriter, decode_text, encode_text
 from archive.warc.reader import ArchivedResponse
@@ -284,6 +284,7 @@ def make_app(data_dir: str | Path) -> web.Application:
     app.router.add_get("/{coll}/cdx", handlers.cdx)
     app.router.add_get("/{coll}/timemap/{tail:.*}", handlers.timemap)
     app.router.add_get("/{coll}/text/{ts}/{tail:.*}", handlers.text)
+    search_pages.add_routes(app, data_dir)  # /search, /<coll>/search, /<coll>/diff/..., /<coll>/changes
     app.router.add_get("/{coll}/{ts}/{tail:.*}", handlers.memento)
     app.router.add_get("/{coll}/{tail:.*}", handlers.timegate)
     return app
