@@ -210,7 +210,7 @@ def test_latest_capture_by_default_every_capture_on_request(index):
         )
     )
     # the same text again (a later capture of an unchanged page) is no new version
-    assert not index.add(
+    index.add(
         CaptureText(
             collection="site",
             canonical_url="http://x.test/d/",
@@ -220,7 +220,7 @@ def test_latest_capture_by_default_every_capture_on_request(index):
             published=old[3],
         )
     )
-    index.flush()
+    assert index.flush() == 1
     assert find(index, "tanggul") == ["d"]
     assert find(index, "banjir jakarta") == ["d"]
     assert len(index.search("banjir jakarta", Filters(all_captures=True)).hits) == 2
@@ -276,3 +276,24 @@ def test_cli_without_index_says_how_to_build_it(tmp_path):
         timeout=60,
     )
     assert run.returncode == 1 and "arsip index --search" in run.stderr
+
+
+def test_two_writers_share_the_file_no_lock_held_between_flushes(tmp_path):
+    """Two crawls of different collections write one data directory's index at once."""
+    path = tmp_path / "search.sqlite"
+    a, b = SearchIndex(path), SearchIndex(path)
+    b.db.execute("PRAGMA busy_timeout = 100")  # a held lock would fail this at once
+    a.add(
+        CaptureText(
+            "one", "http://a.test/x/", "http://a.test/x/", "20240101000000", text("Satu", "", "banjir")
+        )
+    )
+    b.add(
+        CaptureText(
+            "two", "http://b.test/y/", "http://b.test/y/", "20240101000000", text("Dua", "", "banjir")
+        )
+    )
+    assert b.flush() == 1 and a.flush() == 1
+    a.close()
+    assert {h.collection for h in b.search("banjir").hits} == {"one", "two"}
+    b.close()

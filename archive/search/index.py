@@ -181,7 +181,9 @@ class SearchIndex:
                 f"no search index at {self.path}: crawl, or build it with `arsip index --search`"
             )
         self.stemming, self.batch = stemming, batch
-        self._pending, self._since = 0, 0.0
+        self._pending: list[CaptureText] = []
+        self._since = 0.0
+        self.added = 0  # texts indexed (new versions) by this instance
         self._known_words: set[str] | None = None
         self._closed = False
         try:
@@ -220,12 +222,36 @@ class SearchIndex:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def add(self, cap: CaptureText) -> bool:
-        """Index one capture's text; False when it is the article's newest text already (or this
-        very capture is indexed). Committed every ``batch`` captures or second, and by flush()."""
-        if not self.db.in_transaction:
-            self.db.execute("BEGIN IMMEDIATE")
+    def add(self, cap: CaptureText) -> None:
+        """Queue one capture's text; the queue is written in one transaction every ``batch`` texts
+        or second (checked at each add), and by flush() and close(). No write lock is held
+        between flushes, so crawls of several collections share the file."""
+        if not self._pending:
             self._since = time.monotonic()
+        self._pending.append(cap)
+        if len(self._pending) >= self.batch or time.monotonic() - self._since > 1.0:
+            self.flush()
+
+    def flush(self) -> int:
+        """Write the queued texts; returns how many were new versions (the rest: an article's
+        newest text again, or a capture indexed already)."""
+        if not self._pending:
+            return 0
+        pending, self._pending = self._pending, []
+        added = 0
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            for cap in pending:
+                added += self._insert(cap)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            self._known_words = None  # stems of the rolled-back texts are not in the table
+            raise
+        self.added += added
+        return added
+
+    def _insert(self, cap: CaptureText) -> bool:
         newest = self.db.execute(
             "SELECT id, ts, sha1 FROM captures WHERE collection = ? AND canonical_url = ? ORDER BY ts DESC LIMIT 1",
             (cap.collection, cap.canonical_url),
@@ -276,9 +302,6 @@ class SearchIndex:
             self._relatest(cap)
         if self.stemming:
             self._add_stems(f"{title}\n{parsed.body}")
-        self._pending += 1
-        if self._pending >= self.batch or time.monotonic() - self._since > 1.0:
-            self.flush()
         return True
 
     def _relatest(self, cap: CaptureText):
@@ -311,11 +334,6 @@ class SearchIndex:
                 "INSERT OR IGNORE INTO stems VALUES (?, ?)", [(w, stems.stem(w)) for w in new]
             )
             self._known_words |= new
-
-    def flush(self):
-        if self.db.in_transaction:
-            self.db.execute("COMMIT")
-        self._pending = 0
 
     def clear(self, collection: str):
         """Forget every capture of ``collection`` (before a rebuild)."""

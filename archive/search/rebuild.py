@@ -74,10 +74,10 @@ def rebuild_collection(index: SearchIndex, collection_dir: str | Path) -> tuple[
     meta = _metadata(collection_dir)
     errors: list[str] = []
     index.clear(name)
-    added = 0
+    before = index.added
     for url, ts, text, warc_file, offset in conversions(collection_dir, errors):
         row = meta.get(url) or meta.get(canonicalize(url)) or {}
-        added += index.add(
+        index.add(
             CaptureText(
                 collection=name,
                 canonical_url=row.get("canonical_url") or canonicalize(url),
@@ -92,4 +92,4 @@ def rebuild_collection(index: SearchIndex, collection_dir: str | Path) -> tuple[
             )
         )
     index.flush()
-    return added, errors
+    return index.added - before, errors

@@ -36,7 +36,7 @@ class CrawlSearchIndex:
             return
         started = time.perf_counter()
         try:
-            self.added += self.index.add(
+            self.index.add(
                 CaptureText(
                     collection=self.collection,
                     canonical_url=record.canonical_url,
@@ -61,6 +61,7 @@ class CrawlSearchIndex:
         try:
             started = time.perf_counter()
             self.index.close()
+            self.added = self.index.added
             self.seconds += time.perf_counter() - started
             logger.info("search index: %d texts added in %.2f s", self.added, self.seconds)
         except (sqlite3.Error, OSError) as exc:
