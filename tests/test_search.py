@@ -297,3 +297,38 @@ def test_two_writers_share_the_file_no_lock_held_between_flushes(tmp_path):
     a.close()
     assert {h.collection for h in b.search("banjir").hits} == {"one", "two"}
     b.close()
+
+
+def test_catch_up_indexes_the_catalogued_texts_the_index_lacks(tmp_path):
+    """An index lost (or older than the archive) gets the current texts back at the next crawl."""
+    import hashlib
+
+    from archive.catalog import ArticleRecord, Catalog
+    from archive.search.rebuild import catch_up
+
+    coll = tmp_path / "data" / "site"
+    (coll / "text").mkdir(parents=True)
+    with Catalog.for_collection(coll) as catalog:
+        for slug, _, cat, published, author, title, blocks in ARTICLES[:3]:
+            body = text(title, cat, *blocks)
+            url = f"http://x.test/{slug}/"
+            stored = catalog.store(
+                ArticleRecord(
+                    url,
+                    url,
+                    slug * 16,
+                    hashlib.sha1(body.encode()).hexdigest(),
+                    "2024-05-01T00:00:00Z",
+                    title=title,
+                    category=cat,
+                    published=published,
+                    author=author,
+                ),
+                "crawl-1",
+            )
+            (coll / "text" / stored.file).write_text(body, encoding="utf-8")
+    with SearchIndex.for_data(tmp_path / "data") as index:
+        assert catch_up(index, coll) == 3
+        index.flush()
+        assert find(index, "kebocoran OR inflasi OR pertahanan") == ["a", "b", "c"]
+        assert catch_up(index, coll) == 0  # nothing missing any more

@@ -93,3 +93,51 @@ def rebuild_collection(index: SearchIndex, collection_dir: str | Path) -> tuple[
         )
     index.flush()
     return index.added - before, errors
+
+
+def catch_up(index: SearchIndex, collection_dir: str | Path) -> int:
+    """Index the current text of every catalogued article whose text the index lacks (a crawl
+    killed before its queue was written, or archived before search existed), from the text files.
+    Cheap: one read of the catalog and of the index's latest rows. Returns texts queued."""
+    collection_dir = Path(collection_dir)
+    catalog = collection_dir / "catalog.sqlite"
+    if not catalog.exists():
+        return 0
+    name = collection_dir.name
+    indexed = {
+        row[0]: row[1]
+        for row in index.db.execute(
+            "SELECT canonical_url, sha1 FROM captures WHERE collection = ? AND latest = 1", (name,)
+        )
+    }
+    db = sqlite3.connect(f"file:{catalog}?mode=ro", uri=True)
+    db.row_factory = sqlite3.Row
+    try:
+        rows = [dict(r) for r in db.execute("SELECT * FROM articles ORDER BY ordinal")]
+    finally:
+        db.close()
+    queued = 0
+    for row in rows:
+        if indexed.get(row["canonical_url"]) == row["sha1"]:
+            continue
+        path = collection_dir / "text" / row["file"]
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # the next crawl fetches it again (Catalog.known)
+        index.add(
+            CaptureText(
+                collection=name,
+                canonical_url=row["canonical_url"],
+                url=row["url"],
+                ts=timestamp14(row["fetched_at"]),
+                text=text,
+                author=row["author"],
+                published=row["published"],
+                file=row["file"],
+                warc_file=row["text_warc_file"],
+                warc_offset=row["text_warc_offset"],
+            )
+        )
+        queued += 1
+    return queued

@@ -15,12 +15,14 @@ from pathlib import Path
 
 from archive.errors import ArsipError
 from archive.search.index import CaptureText, SearchIndex, timestamp14
+from archive.search.rebuild import catch_up
 
 logger = logging.getLogger(__name__)
 
 
 class CrawlSearchIndex:
-    """Adds a collection's new and changed texts to its data directory's search index."""
+    """Adds a collection's new and changed texts to its data directory's search index; on opening,
+    first the archived texts the index lacks (:func:`archive.search.rebuild.catch_up`)."""
 
     def __init__(self, collection_dir: Path):
         self.collection = collection_dir.name
@@ -28,6 +30,15 @@ class CrawlSearchIndex:
         self.seconds, self.added = 0.0, 0
         try:
             self.index = SearchIndex.for_data(collection_dir.parent)
+            started = time.perf_counter()
+            missing = catch_up(self.index, collection_dir)
+            self.index.flush()
+            if missing:
+                logger.info(
+                    "search index: %d archived texts it lacked added (%.2f s)",
+                    missing,
+                    time.perf_counter() - started,
+                )
         except (ArsipError, sqlite3.Error, OSError) as exc:
             self._give_up(exc)
 
