@@ -54,45 +54,53 @@ NOISE = [
 # Promotions inside the body: links to other stories, app and newsletter promos, appeals, social
 # follow lines, in Indonesian and English. Each is a short line (never prose, see PROMO_MAX).
 # ``Baca juga: ...`` is not one of them: the seed files keep it (docs/CLEAN_TEXT.md).
-PROMO = [
-    re.compile(p, _I)
-    for p in (
-        # "READ MORE: <headline>", "Related: ...", "[Related: ...]", "Trending: ...", "SEE MORE: ..."
-        r"^\[?(read more|read also|also read|more reading|see also|see more|related|related post|"
-        r"related posts|related article|related articles|related story|related stories|related coverage|"
-        r"related news|recommended|recommended reading|also|more|more on this|watch|watch more|must read|"
-        r"don'?t miss|trending|trending now|top stories|popular|most read|editor'?s picks?|"
-        r"terpopuler|trending sekarang|berita populer|rekomendasi|tonton|tonton juga|saksikan|"
-        r"saksikan juga|dengarkan)\s*[:|]\s*\S",
-        # calls to action: apps, newsletters, subscriptions, follows, donations
-        r"(^|[.!?:]\s+)(click|tap|klik) (here|di ?sini)\b|\b(click|clicking|tap|klik) (here|di ?sini)[.!]?$",
-        r"\b(get|download) (the|our) [\w .&'’-]{0,30}\bapp\b|\b(unduh|download) aplikasi\b",
-        r"\b(sign up|subscribe|register) (for|to) (our|the|\w+['’]s)?\s?[\w .&'’-]{0,40}"
-        r"(newsletter|bulletin|briefing|digest|daily|email|updates)\b",
-        r"\b(newsletters?|inbox)\b.{0,60}\b(sign up|subscribe)\b|\bin your inbox\b",
-        r"\bberlangganan\b.{0,40}\b(newsletter|buletin|surel|email)\b",
-        r"^(follow|like) (us|\w+( \w+)?) on (twitter|facebook|instagram|tiktok|youtube|linkedin|threads|"
-        r"telegram|whatsapp|google news|x)\b",
-        r"^(ikuti|follow|gabung(lah)?( ke| di| dengan)?|bergabung(lah)?( ke| di| dengan)?) .{0,60}"
-        r"\b(google news|instagram|twitter|facebook|tiktok|youtube|telegram|whatsapp|saluran|kanal|channel)\b",
-        r"^(dapatkan|simak) (update|informasi|berita) .{0,80}\b(google news|telegram|whatsapp|aplikasi)\b",
-        r"^(dear|to our) readers?\b.{0,400}\b(support|donat|contribut|subscri|member)",
-        r"^(pembaca|sahabat) (yang )?(budiman|terhormat|setia|\w+)\b.{0,400}\b(dukung|donasi|berlangganan|"
-        r"kontribusi|traktir)",
-        r"^(support|dukung) (our|independent|quality|jurnalisme|kami|media)\b.{0,200}"
-        r"(journalism|jurnalisme|donat|subscri|berlangganan|contribut)",
-        r"^(like|enjoyed?) this (story|article|post)\?",
-        r"^subscribe to .{0,60}\b(youtube|channel|podcast|newsletters?)\b",
-        r"^(most read|most popular|popular|trending|more|more stories|more news|read more|top stories) "
-        r"(in|on|from|at) [\w .&'’-]{1,40}$",
-        r"^(don'?t miss|must read|reuse this content|recommended for you|editor'?s picks?)\s*:?$",
-        r"click to tweet$",
-        r"^pic\.twitter\.com/\w+$|^(view this post on (instagram|tiktok|facebook)|a post shared by .{1,80})$",
-        r"\b(share it|bagikan) (with|kepada|ke) (a )?(friends?|teman)",
-        r"^(copyright|hak cipta)\s*(©|\(c\)|ⓒ)|^(©|\(c\)|ⓒ)\s*\d{4}\b|^(copyright|hak cipta) ([\w.-]+ )?\d{4}\b|"
-        r"all rights reserved\.?$",
-    )
-]
+# PROMO_START match at the block's start (one regex, tried at one position), PROMO_ANY anywhere.
+PROMO_START = (
+    # "READ MORE: <headline>", "Related: ...", "[Related: ...]", "Trending: ...", "SEE MORE: ..."
+    r"\[?(read more|read also|also read|more reading|see also|see more|related|related post|"
+    r"related posts|related article|related articles|related story|related stories|related coverage|"
+    r"related news|recommended|recommended reading|also|more|more on this|watch|watch more|must read|"
+    r"don'?t miss|trending|trending now|top stories|popular|most read|editor'?s picks?|"
+    r"terpopuler|trending sekarang|berita populer|rekomendasi|tonton|tonton juga|saksikan|"
+    r"saksikan juga|dengarkan)\s*[:|]\s*\S",
+    # calls to action: apps, newsletters, subscriptions, follows, donations
+    r"(click|tap|klik) (here|di ?sini)\b",
+    r"(follow|like) (us|\w+( \w+)?) on (twitter|facebook|instagram|tiktok|youtube|linkedin|threads|"
+    r"telegram|whatsapp|google news|x)\b",
+    r"(ikuti|follow|gabung(lah)?( ke| di| dengan)?|bergabung(lah)?( ke| di| dengan)?) .{0,60}"
+    r"\b(google news|instagram|twitter|facebook|tiktok|youtube|telegram|whatsapp|saluran|kanal|channel)\b",
+    r"(dapatkan|simak) (update|informasi|berita) .{0,80}\b(google news|telegram|whatsapp|aplikasi)\b",
+    r"(dear|to our) readers?\b.{0,400}\b(support|donat|contribut|subscri|member)",
+    r"(pembaca|sahabat) (yang )?(budiman|terhormat|setia|\w+)\b.{0,400}\b(dukung|donasi|berlangganan|"
+    r"kontribusi|traktir)",
+    r"(support|dukung) (our|independent|quality|jurnalisme|kami|media)\b.{0,200}"
+    r"(journalism|jurnalisme|donat|subscri|berlangganan|contribut)",
+    r"(like|enjoyed?) this (story|article|post)\?",
+    r"subscribe to .{0,60}\b(youtube|channel|podcast|newsletters?)\b",
+    r"(most read|most popular|popular|trending|more|more stories|more news|read more|top stories) "
+    r"(in|on|from|at) [\w .&'’-]{1,40}$",
+    r"(don'?t miss|must read|reuse this content|recommended for you|editor'?s picks?)\s*:?$",
+    r"pic\.twitter\.com/\w+$|(view this post on (instagram|tiktok|facebook)|a post shared by .{1,80})$",
+    r"(copyright|hak cipta)\s*(©|\(c\)|ⓒ)|(©|\(c\)|ⓒ)\s*\d{4}\b|(copyright|hak cipta) ([\w.-]+ )?\d{4}\b",
+)
+PROMO_ANY = (
+    r"[.!?:]\s+(click|tap|klik) (here|di ?sini)\b|\b(click|clicking|tap|klik) (here|di ?sini)[.!]?$",
+    r"\b(get|download) (the|our) [\w .&'’-]{0,30}\bapp\b|\b(unduh|download) aplikasi\b",
+    r"\b(sign up|subscribe|register) (for|to) (our|the|\w+['’]s)?\s?[\w .&'’-]{0,40}"
+    r"(newsletter|bulletin|briefing|digest|daily|email|updates)\b",
+    r"\b(newsletters?|inbox)\b.{0,60}\b(sign up|subscribe)\b|\bin your inbox\b",
+    r"\bberlangganan\b.{0,40}\b(newsletter|buletin|surel|email)\b",
+    r"click to tweet$|all rights reserved\.?$",
+    r"\b(share it|bagikan) (with|kepada|ke) (a )?(friends?|teman)",
+)
+PROMO_START_RE = re.compile("|".join(f"(?:{p})" for p in PROMO_START), _I)
+PROMO_ANY_RE = [re.compile(p, _I) for p in PROMO_ANY]
+# Words one of PROMO_ANY needs: a block without any is not searched (most blocks are prose).
+PROMO_ANY_WORDS = re.compile(
+    r"click|tap |klik|app|unduh|sign up|subscri|register|newsletter|inbox|"
+    r"berlangganan|tweet|reserved|share it|bagikan",
+    _I,
+)
 PROMO_MAX = 300  # characters: a promotion is a line, never a paragraph of the article
 # Blocks that mark the end of the article: what follows is form, comments, tags or related posts.
 END = [
@@ -111,19 +119,61 @@ END = [
 # WordPress shortcodes a theme failed to expand: "[button link=...]", "[/button]".
 SHORTCODE = re.compile(r"\[(?:/[a-z][\w-]*|[a-z][\w-]*(?:\s+[\w-]+\s*=\s*[\"“”'][^\]]*)+)\]", _I)
 PROSE_END = '.!?…"”’)'
+
+
+def _top_level_branches(pattern: str) -> list[str]:
+    """A pattern's alternatives outside any group or character class."""
+    parts, depth, start, i, in_class = [], 0, 0, 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    return [*parts, pattern[start:]]
+
+
+def _split(patterns: list[re.Pattern]) -> tuple[re.Pattern | None, list[re.Pattern]]:
+    """One regex for the patterns anchored at the start (``match``: tried at one position, not along
+    the block) and the others as they are: the same verdicts, a fraction of the scans."""
+    anchored = [p for p in patterns if all(b.startswith("^") for b in _top_level_branches(p.pattern))]
+    others = [p for p in patterns if p not in anchored]
+    joined = re.compile("|".join(f"(?:{p.pattern})" for p in anchored), _I) if anchored else None
+    return joined, others
+
+
+NOISE_START, NOISE_ANY = _split(NOISE)
+END_START, END_ANY = _split(END)
+
+
 PROSE_WORDS = 8  # a sentence of this many words or more that ends like one is article prose
 
 
 def is_noise(block: str) -> bool:
     """True for a block that is boilerplate wherever it appears."""
-    return any(p.search(block) for p in NOISE) or is_promo(block)
+    if NOISE_START is not None and NOISE_START.match(block):
+        return True
+    return any(p.search(block) for p in NOISE_ANY) or is_promo(block)
 
 
 def is_promo(block: str) -> bool:
     """True for a promotion inside the body (READ MORE line, app or newsletter promo, appeal)."""
     if len(block) > PROMO_MAX and not block.isupper():
         return False
-    if any(p.search(block) for p in PROMO):
+    if PROMO_START_RE.match(block):
+        return True
+    if PROMO_ANY_WORDS.search(block) and any(p.search(block) for p in PROMO_ANY_RE):
         return True
     return _shouted_call(block)
 
@@ -135,15 +185,14 @@ SHOUTED_CALL = re.compile(
 
 def _shouted_call(block: str) -> bool:
     """A line in capitals that calls to act (``CLICK HERE TO GET THE APP``, ``READ MORE``)."""
-    letters = [c for c in block if c.isalpha()]
-    if len(letters) < 8 or any(c.islower() for c in letters) or block.startswith("BACA JUGA"):
+    if not block.isupper() or block.startswith("BACA JUGA") or sum(c.isalpha() for c in block) < 8:
         return False
     return bool(SHOUTED_CALL.search(block)) and len(block.split()) <= 20
 
 
 def is_end(block: str) -> bool:
     """True for a heading that marks the end of the article text."""
-    return any(p.search(block) for p in END)
+    return bool(END_START is not None and END_START.match(block)) or any(p.search(block) for p in END_ANY)
 
 
 def _prose(block: str) -> bool:
@@ -172,9 +221,10 @@ def clean_blocks(blocks: list[str], title: str | None = None, category: str | No
     for i, block in enumerate(blocks):
         if not block:
             continue
-        if is_end(block) and _tail_like(blocks[i + 1 :]):
+        end = is_end(block)
+        if end and _tail_like(blocks[i + 1 :]):
             break
-        if is_noise(block) or is_end(block) or (kept and kept[-1] == block):
+        if end or is_noise(block) or (kept and kept[-1] == block):
             continue
         kept.append(block)
     while kept and (_same(kept[0], title) or _same(kept[0], category)):

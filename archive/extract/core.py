@@ -53,8 +53,6 @@ def _extract(html, url: str, hints, headers) -> Article:
     if isinstance(page, str):
         return Article.failed(url, page)
     article = Article(url=url, encoding=page.encoding, page_kind=page_kind(page))
-    # Reader comments are never article text, nor metadata (a commenter is no author), on any layer.
-    strip_comments(page.root)
     notes: list[str] = []
     layers = _locate(page, hints, notes, single=article.page_kind in (ARTICLE, PAGE))
     first = next(layers, None)
@@ -88,14 +86,16 @@ def _locate(page: Page, hints, notes: list[str], single: bool = False) -> Iterat
 def _body(page: Page, hints, containers, article: Article, notes: list[str]) -> list[str]:
     """Body blocks from the first layer that gives any: hints, WordPress, trafilatura."""
     drops = tuple(hints.drop) if hints is not None else ()
-    strip_link_lists(page.root)  # lists of other stories: after metadata, which reads tag links
-    strip_embeds(page.root)
     for source, elements in containers:
         blocks = _container_blocks(elements, drops, page.root)
         if blocks:
             article.sources["body"] = source
             return blocks
         notes.append(f"{source}: container has no text")
+    # reader comments, lists of other stories and social cards: after metadata (it reads tag links)
+    strip_comments(page.root)
+    strip_link_lists(page.root)
+    strip_embeds(page.root)
     blocks, why_not = trafilatura_blocks(page.root, page.url)
     if blocks:
         article.sources["body"] = "trafilatura"
@@ -108,6 +108,9 @@ def _container_blocks(elements, drops, root) -> list[str]:
     for element in elements:
         drop(element, drops)
         strip_junk(element)
+        strip_comments(element)  # reader comments are never article text, on any layer
+        strip_link_lists(element)
+        strip_embeds(element)
         drop_appendix_tables(element)
     # A drop selector may remove a matched element itself: it is no longer part of the page.
     return elements_blocks([el for el in elements if _attached(el, root)])

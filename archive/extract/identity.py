@@ -24,6 +24,8 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
+
 from archive.extract.jsonld import ARTICLE_TYPES, _objects, _types
 from archive.urls import canonicalize
 
@@ -103,11 +105,15 @@ def ld_types(scripts: Iterable[str]) -> set[str]:
     return found
 
 
+OG_TYPE = etree.XPath("string((//meta[@property='og:type' or @name='og:type'])[1]/@content)")
+LD_SCRIPTS = etree.XPath("//script[contains(@type, 'ld+json')]/text()")
+
+
 def kind_of_tree(root) -> str:
     """The kind of a parsed HTML page: an lxml tree, extraction's or the one Scrapy parsed for the
     crawl (the same function on the same page, so both always agree)."""
-    og_type = root.xpath("string((//meta[@property='og:type' or @name='og:type'])[1]/@content)")
-    scripts = root.xpath("//script[contains(@type, 'ld+json')]/text()")
+    og_type = OG_TYPE(root)
+    scripts = LD_SCRIPTS(root)
     body = next(root.iter("body"), None)
     classes = (body.get("class") or "").split() if body is not None else ()
     return kind_from_signals(og_type or "", ld_types(scripts), classes)

@@ -94,11 +94,8 @@ def find_body(root, single: bool = False):
 # Comment threads and their forms, by class or id: WordPress core and classic themes (#comments,
 # .comments-area, ol.comment-list, #respond), block themes (wp-block-comments, wp-block-post-comments,
 # wp-block-comment-template), magazine themes (jeg_comments, td-comments), Disqus, Facebook, Jetpack.
-COMMENT_XPATH = etree.XPath(
-    "//body//*[contains(@id, 'omment') or contains(@class, 'omment') or contains(@id, 'disqus') or "
-    "contains(@class, 'disqus') or @id = 'respond' or contains(@class, 'fb_comments') or "
-    "contains(@class, 'wpdiscuz') or @id = 'wpdcom']"
-)
+WITH_CLASS_OR_ID = etree.XPath(".//*[@class or @id]")
+COMMENT_WORDS = ("omment", "disqus", "respond", "wpdiscuz", "wpdcom")
 COMMENT_TOKEN = re.compile(
     r"^(?:wp-block-(?:post-)?|jeg_|td-|tdb-|ast-|fb-|fb_|post-|article-|entry-|single-|div-|li-)?"
     r"(?:comments?|commentlist|respond|disqus|dsq|wpdiscuz|wpdcom)"
@@ -125,13 +122,7 @@ def _comment_box(el) -> bool:
 # "View this post on Instagram", "A post shared by ...", "original sound"): widget chrome, not the
 # article's text. A tweet is different: a newsroom embeds it to quote it, so its words and its
 # attribution line stay, as a quotation (its "pic.twitter.com" link goes: cleanup.py).
-EMBED_XPATH = etree.XPath(
-    "//body//*[contains(@class, 'instagram-media') or contains(@class, 'tiktok-embed') or "
-    "contains(@class, 'fb-post') or contains(@class, 'fb-video') or contains(@class, 'threads-post') or "
-    "contains(@class, 'wp-block-embed-instagram') or contains(@class, 'wp-block-embed-facebook') or "
-    "contains(@class, 'wp-block-embed-tiktok') or contains(@class, 'is-provider-instagram') or "
-    "contains(@class, 'is-provider-tiktok') or contains(@class, 'is-provider-facebook')]"
-)
+EMBED_WORDS = ("instagram", "tiktok", "fb-post", "fb-video", "threads-post", "facebook")
 EMBED_TOKEN = re.compile(
     r"^(?:instagram-media(?:-rendered)?|tiktok-embed|fb-post|fb-video|threads-post|"
     r"wp-block-embed-(?:instagram|facebook|tiktok)|is-provider-(?:instagram|facebook|tiktok))$"
@@ -140,22 +131,28 @@ EMBED_TOKEN = re.compile(
 
 def strip_embeds(root) -> int:
     """Remove embedded social cards (Instagram, TikTok, Facebook, Threads) from the page."""
-    doomed = [
-        el
-        for el in EMBED_XPATH(root)
-        if any(EMBED_TOKEN.match(t) for t in (el.get("class") or "").split()) and not HOLDS_BODY(el)
-    ]
+    doomed = []
+    for el in WITH_CLASS_OR_ID(root):
+        cls = el.get("class")
+        if not cls or not any(word in cls for word in EMBED_WORDS):
+            continue
+        if any(EMBED_TOKEN.match(t) for t in cls.split()) and not HOLDS_BODY(el):
+            doomed.append(el)
     for el in doomed:
         remove(el)
     return len(doomed)
 
 
 def strip_comments(root) -> int:
-    """Remove reader comment threads and comment forms from the whole page, before any layer reads
-    it: a comment never reaches the text, whichever layer gives the body. An element that holds the
-    headline or a post container is never removed (a theme's odd class on the post itself)."""
+    """Remove reader comment threads and comment forms inside a body container, or from the whole
+    page before trafilatura reads it: a comment never reaches the text, whichever layer gives the
+    body. An element that holds the headline or a post container is never removed (a theme's odd
+    class on the post itself)."""
     doomed = []
-    for el in COMMENT_XPATH(root):
+    for el in WITH_CLASS_OR_ID(root):
+        names = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if not any(word in names for word in COMMENT_WORDS):
+            continue
         if el.tag in NEVER_COMMENTS or not _comment_box(el):
             continue
         if el.find(".//h1") is not None or HOLDS_BODY(el):
@@ -184,25 +181,25 @@ def article_scope(body):
     return None
 
 
-LISTS = etree.XPath("//body//ul | //body//ol")
 LINK_RUN = 2  # this many link-only items or paragraphs in a row make a list of other stories
 
 
 def _all_link(el) -> bool:
     """True when all of an element's text is the text of its links (a teaser, not a sentence)."""
-    text = "".join(el.itertext()).split()
-    if not text:
+    first = el.find(".//a")
+    if first is None:
         return False
-    links = [word for a in el.iter("a") for word in "".join(a.itertext()).split()]
-    return links == text
+    text = "".join("".join(el.itertext()).split())
+    links = "".join("".join("".join(a.itertext()).split()) for a in el.iter("a"))
+    return bool(text) and links == text
 
 
 def strip_link_lists(root) -> int:
-    """Remove lists of other stories inside the page: a list whose every item is one link, and a
-    run of paragraphs that are each nothing but a link ("You may also like", a related box without
-    a class). Runs after metadata is read (tag and breadcrumb links are lists too)."""
+    """Remove lists of other stories inside a body (or the page, before trafilatura): a list whose
+    every item is one link, and a run of paragraphs that are each nothing but a link ("You may also
+    like", a related box without a class). Runs after metadata is read (tag links are lists too)."""
     doomed = []
-    for lst in LISTS(root):
+    for lst in root.iter("ul", "ol"):
         items = [li for li in lst if isinstance(li.tag, str) and li.tag == "li"]
         if len(items) >= LINK_RUN and all(_all_link(li) for li in items):
             doomed.append(lst)
