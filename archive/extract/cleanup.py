@@ -83,24 +83,28 @@ PROMO_START = (
     r"pic\.twitter\.com/\w+$|(view this post on (instagram|tiktok|facebook)|a post shared by .{1,80})$",
     r"(copyright|hak cipta)\s*(©|\(c\)|ⓒ)|(©|\(c\)|ⓒ)\s*\d{4}\b|(copyright|hak cipta) ([\w.-]+ )?\d{4}\b",
 )
+# Each with the words one of which every match contains: a block without any is not searched.
 PROMO_ANY = (
-    r"[.!?:]\s+(click|tap|klik) (here|di ?sini)\b|\b(click|clicking|tap|klik) (here|di ?sini)[.!]?$",
-    r"\b(get|download) (the|our) [\w .&'’-]{0,30}\bapp\b|\b(unduh|download) aplikasi\b",
-    r"\b(sign up|subscribe|register) (for|to) (our|the|\w+['’]s)?\s?[\w .&'’-]{0,40}"
-    r"(newsletter|bulletin|briefing|digest|daily|email|updates)\b",
-    r"\b(newsletters?|inbox)\b.{0,60}\b(sign up|subscribe)\b|\bin your inbox\b",
-    r"\bberlangganan\b.{0,40}\b(newsletter|buletin|surel|email)\b",
-    r"click to tweet$|all rights reserved\.?$",
-    r"\b(share it|bagikan) (with|kepada|ke) (a )?(friends?|teman)",
+    (
+        ("click", "tap", "klik"),
+        r"[.!?:]\s+(click|tap|klik) (here|di ?sini)\b|\b(click|clicking|tap|klik) (here|di ?sini)[.!]?$",
+    ),
+    (
+        ("app", "aplikasi"),
+        r"\b(get|download) (the|our) [\w .&'’-]{0,30}\bapp\b|\b(unduh|download) aplikasi\b",
+    ),
+    (
+        ("sign up", "subscribe", "register"),
+        r"\b(sign up|subscribe|register) (for|to) (our|the|\w+['’]s)?\s?[\w .&'’-]{0,40}"
+        r"(newsletter|bulletin|briefing|digest|daily|email|updates)\b",
+    ),
+    (("newsletter", "inbox"), r"\b(newsletters?|inbox)\b.{0,60}\b(sign up|subscribe)\b|\bin your inbox\b"),
+    (("berlangganan",), r"\bberlangganan\b.{0,40}\b(newsletter|buletin|surel|email)\b"),
+    (("tweet", "reserved"), r"click to tweet$|all rights reserved\.?$"),
+    (("share it", "bagikan"), r"\b(share it|bagikan) (with|kepada|ke) (a )?(friends?|teman)"),
 )
 PROMO_START_RE = re.compile("|".join(f"(?:{p})" for p in PROMO_START), _I)
-PROMO_ANY_RE = [re.compile(p, _I) for p in PROMO_ANY]
-# Words one of PROMO_ANY needs: a block without any is not searched (most blocks are prose).
-PROMO_ANY_WORDS = re.compile(
-    r"click|tap |klik|app|unduh|sign up|subscri|register|newsletter|inbox|"
-    r"berlangganan|tweet|reserved|share it|bagikan",
-    _I,
-)
+PROMO_ANY_RE = [(words, re.compile(p, _I)) for words, p in PROMO_ANY]
 PROMO_MAX = 300  # characters: a promotion is a line, never a paragraph of the article
 # Blocks that mark the end of the article: what follows is form, comments, tags or related posts.
 END = [
@@ -154,6 +158,22 @@ def _split(patterns: list[re.Pattern]) -> tuple[re.Pattern | None, list[re.Patte
 
 
 NOISE_START, NOISE_ANY = _split(NOISE)
+# Words one of which every match of an unanchored NOISE pattern contains (a pattern not listed here
+# is searched in every block).
+NOISE_GUARDS = {
+    r"alamat (e-?mail|surel) anda tidak akan (di)?publikasikan": ("alamat",),
+    r"your email address will not be published": ("your email",),
+    r"required fields are marked": ("required",),
+    r"(this site|situs ini) (uses|menggunakan) akismet": ("akismet",),
+}
+NOISE_ANY_GUARDED = [(NOISE_GUARDS.get(p.pattern, ()), p) for p in NOISE_ANY]
+
+
+def _search_guarded(guarded, block: str) -> bool:
+    low = block.lower()
+    return any((not words or any(w in low for w in words)) and p.search(block) for words, p in guarded)
+
+
 END_START, END_ANY = _split(END)
 
 
@@ -164,7 +184,7 @@ def is_noise(block: str) -> bool:
     """True for a block that is boilerplate wherever it appears."""
     if NOISE_START is not None and NOISE_START.match(block):
         return True
-    return any(p.search(block) for p in NOISE_ANY) or is_promo(block)
+    return _search_guarded(NOISE_ANY_GUARDED, block) or is_promo(block)
 
 
 def is_promo(block: str) -> bool:
@@ -173,7 +193,7 @@ def is_promo(block: str) -> bool:
         return False
     if PROMO_START_RE.match(block):
         return True
-    if PROMO_ANY_WORDS.search(block) and any(p.search(block) for p in PROMO_ANY_RE):
+    if _search_guarded(PROMO_ANY_RE, block):
         return True
     return _shouted_call(block)
 

@@ -24,8 +24,7 @@ from archive.extract.wordpress import (
     article_scope,
     drop_appendix_tables,
     find_body,
-    strip_comments,
-    strip_embeds,
+    strip_comments_and_cards,
     strip_junk,
     strip_link_lists,
 )
@@ -93,9 +92,8 @@ def _body(page: Page, hints, containers, article: Article, notes: list[str]) -> 
             return blocks
         notes.append(f"{source}: container has no text")
     # reader comments, lists of other stories and social cards: after metadata (it reads tag links)
-    strip_comments(page.root)
+    strip_comments_and_cards(page.root)
     strip_link_lists(page.root)
-    strip_embeds(page.root)
     blocks, why_not = trafilatura_blocks(page.root, page.url)
     if blocks:
         article.sources["body"] = "trafilatura"
@@ -108,9 +106,8 @@ def _container_blocks(elements, drops, root) -> list[str]:
     for element in elements:
         drop(element, drops)
         strip_junk(element)
-        strip_comments(element)  # reader comments are never article text, on any layer
+        strip_comments_and_cards(element)  # reader comments are never article text, on any layer
         strip_link_lists(element)
-        strip_embeds(element)
         drop_appendix_tables(element)
     # A drop selector may remove a matched element itself: it is no longer part of the page.
     return elements_blocks([el for el in elements if _attached(el, root)])

@@ -129,17 +129,31 @@ EMBED_TOKEN = re.compile(
 )
 
 
+def _embed_card(el) -> bool:
+    cls = el.get("class")
+    if not cls or not any(word in cls for word in EMBED_WORDS):
+        return False
+    return any(EMBED_TOKEN.match(t) for t in cls.split()) and not HOLDS_BODY(el)
+
+
 def strip_embeds(root) -> int:
     """Remove embedded social cards (Instagram, TikTok, Facebook, Threads) from the page."""
-    doomed = []
-    for el in WITH_CLASS_OR_ID(root):
-        cls = el.get("class")
-        if not cls or not any(word in cls for word in EMBED_WORDS):
-            continue
-        if any(EMBED_TOKEN.match(t) for t in cls.split()) and not HOLDS_BODY(el):
-            doomed.append(el)
+    return _strip(root, comments=False, cards=True)
+
+
+def strip_comments_and_cards(root) -> int:
+    """:func:`strip_comments` and :func:`strip_embeds` in one pass over the tree."""
+    return _strip(root, comments=True, cards=True)
+
+
+def _strip(root, comments: bool, cards: bool) -> int:
+    doomed = [
+        el
+        for el in WITH_CLASS_OR_ID(root)
+        if (comments and _comment_thread(el)) or (cards and _embed_card(el))
+    ]
     for el in doomed:
-        remove(el)
+        remove(el)  # removing an element inside one already removed is harmless
     return len(doomed)
 
 
@@ -148,19 +162,16 @@ def strip_comments(root) -> int:
     page before trafilatura reads it: a comment never reaches the text, whichever layer gives the
     body. An element that holds the headline or a post container is never removed (a theme's odd
     class on the post itself)."""
-    doomed = []
-    for el in WITH_CLASS_OR_ID(root):
-        names = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if not any(word in names for word in COMMENT_WORDS):
-            continue
-        if el.tag in NEVER_COMMENTS or not _comment_box(el):
-            continue
-        if el.find(".//h1") is not None or HOLDS_BODY(el):
-            continue
-        doomed.append(el)
-    for el in doomed:
-        remove(el)
-    return len(doomed)
+    return _strip(root, comments=True, cards=False)
+
+
+def _comment_thread(el) -> bool:
+    names = f"{el.get('class') or ''} {el.get('id') or ''}"
+    if not any(word in names for word in COMMENT_WORDS):
+        return False
+    if el.tag in NEVER_COMMENTS or not _comment_box(el):
+        return False
+    return el.find(".//h1") is None and not HOLDS_BODY(el)
 
 
 SCOPES = ("article", "main")
@@ -182,6 +193,7 @@ def article_scope(body):
 
 
 LINK_RUN = 2  # this many link-only items or paragraphs in a row make a list of other stories
+LINKED_PARAGRAPHS = etree.XPath(".//p[.//a]")
 
 
 def _all_link(el) -> bool:
@@ -204,13 +216,14 @@ def strip_link_lists(root) -> int:
         if len(items) >= LINK_RUN and all(_all_link(li) for li in items):
             doomed.append(lst)
     run: list = []
-    for p in root.iter("p"):
-        if _all_link(p) and (not run or p.getprevious() is run[-1]):
+    for p in LINKED_PARAGRAPHS(root):  # a paragraph without a link breaks a run: never link-only
+        link_only = _all_link(p)
+        if link_only and (not run or p.getprevious() is run[-1]):
             run.append(p)
             continue
         if len(run) >= LINK_RUN:
             doomed.extend(run)
-        run = [p] if _all_link(p) else []
+        run = [p] if link_only else []
     if len(run) >= LINK_RUN:
         doomed.extend(run)
     for el in doomed:
