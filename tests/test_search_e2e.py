@@ -126,6 +126,14 @@ def test_replay_diff_changes_and_search_pages(crawled):
             ]
             assert set(new_sides) == set(new_blocks) - set(old_blocks)
             assert "<ins>" in page and page.count('<tr class="block same">') == len(old_blocks) - 1
+        # the capture calendar links the diffs of an article whose text changed, and only then
+        url = sorted(changed)[0]
+        ts1, ts2 = versions[url]
+        status, _, body = fetch(f"{base}/site/*/{url}")
+        assert status == 200 and b'class="versions"' in body
+        assert f"/site/diff/{ts1}/{ts2}/{url}".encode() in body
+        unchanged = next(u for u in texts if u not in changed)
+        assert b'class="versions"' not in fetch(f"{base}/site/*/{unchanged}")[2]
         # search pages: results, facets, a malformed query is a 400 saying why
         word = new_only_word(changed, texts)
         status, _, body = fetch(f"{base}/site/search?q=%22{word}%22")

@@ -84,7 +84,7 @@ def calendar_link(coll: str, url: str) -> str:
     return f"/{quote(coll)}/*/{escape(url)}"
 
 
-def calendar_page(coll: str, url: str, caps: list[Capture], since: str = "") -> str:
+def calendar_page(coll: str, url: str, caps: list[Capture], since: str = "", versions: str = "") -> str:
     """Every capture of ``url`` (oldest first), by year and month, each a link into replay."""
     years: dict[str, dict[str, list[Capture]]] = {}
     for cap in caps:
@@ -101,6 +101,7 @@ def calendar_page(coll: str, url: str, caps: list[Capture], since: str = "") -> 
         f'<a href="/{q}/">{escape(coll)}</a>. For machines: '
         f'<a href="/{q}/timemap/link/{u}">TimeMap</a> (application/link-format), '
         f'<a href="/{q}/cdx?{escape(urlencode({"url": url, "output": "json"}))}">CDX</a>.</p>',
+        versions,  # search_pages.versions_note(): links to the diffs when the text changed
         f'<p class="years">{jump}</p>',
     ]
     for year, months in years.items():

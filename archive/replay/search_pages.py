@@ -67,17 +67,45 @@ def target_url(raw: str) -> str:
     return raw if re.match(r"^https?://", raw) else "http://" + raw
 
 
+_INDEXES: dict[Path, SearchIndex] = {}
+
+
+def open_index(data_dir: Path) -> SearchIndex:
+    """The data directory's search index, opened once per process (SearchUnavailable if absent)."""
+    if data_dir not in _INDEXES:
+        _INDEXES[data_dir] = SearchIndex(index_path(data_dir), create=False)
+    return _INDEXES[data_dir]
+
+
+def versions_note(data_dir: str | Path, coll: str, url: str) -> str:
+    """For the capture calendar: the article's distinct texts, each linking to the diff with the
+    one before; empty when it has one text or none (or there is no search index)."""
+    try:
+        index = open_index(Path(data_dir).resolve())
+        versions = index.versions(coll, url) or index.versions(coll, canonicalize(url))
+    except (ArsipError, OSError):
+        return ""
+    if len(versions) < 2:
+        return ""
+    links = " &middot; ".join(
+        f'<a href="{diff_link(coll, versions[i - 1]["ts"], v["ts"], v["url"])}">{escape(nice_date(v["ts"]))}</a>'
+        for i, v in enumerate(versions)
+        if i
+    )
+    return (
+        f'<p class="versions">{len(versions)} distinct texts; what changed at {links} '
+        f'(<a href="/{quote(coll)}/changes">every change</a>)</p>'
+    )
+
+
 class SearchPages:
     """The handlers, bound to one data directory; the index is opened on first use."""
 
     def __init__(self, data_dir: str | Path):
         self.data_dir = Path(data_dir).resolve()
-        self._index: SearchIndex | None = None
 
     def index(self) -> SearchIndex:
-        if self._index is None:
-            self._index = SearchIndex(index_path(self.data_dir), create=False)
-        return self._index
+        return open_index(self.data_dir)
 
     def _collection(self, name: str) -> str:
         if not re.fullmatch(r"[A-Za-z0-9._-]+", name) or not (self.data_dir / name / "warcs").is_dir():

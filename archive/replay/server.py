@@ -143,7 +143,8 @@ class ReplayApp:
         caps = [c for c in coll.replayable(url) if c.timestamp.startswith(since)]
         if not caps:
             return html_response(pages.not_found_page(name, url, coll.index.nearby(url)), status=404)
-        return html_response(pages.calendar_page(name, caps[0].url, caps, since))
+        versions = search_pages.versions_note(self.data_dir, name, caps[0].url)
+        return html_response(pages.calendar_page(name, caps[0].url, caps, since, versions))
 
     async def timegate(self, request: web.Request) -> web.Response:
         """``/<coll>/<url>``: redirect to the capture closest to Accept-Datetime (default: latest)."""
