@@ -29,7 +29,7 @@ class Article:
     encoding: str | None = None
     sources: dict[str, str] = field(default_factory=dict)
     reason: str | None = None
-    page_kind: str = "unknown"  # "article", "listing" or "unknown", from the page's own signals
+    page_kind: str = "unknown"  # "article", "listing", "page" (WordPress page) or "unknown": identity.py
 
     @property
     def ok(self) -> bool:
