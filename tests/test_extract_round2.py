@@ -140,6 +140,10 @@ def test_short_posts_come_from_their_own_container(name):
         "View this post on Instagram",
         "pic.twitter.com/cLT72XQfD3",
         "Reading time: 4 minutes",
+        "November 20, 2019 - 11:28 AMT",  # a timestamp on its own line: metadata, not text
+        "Published 18 November 2019",
+        "Senin, 6 Mei 2024 - 17:45 WIB",
+        "Updated at 1:23 p.m.",
     ],
 )
 def test_in_body_promotions_are_dropped(line):
@@ -160,6 +164,9 @@ def test_in_body_promotions_are_dropped(line):
         "Copyright lawyers said the ruling would change how newspapers license photographs.",
         "THE BACKGROUND",
         "Trending topics on the platform included the election and the storm, the company said.",
+        "On November 20, 2019 the council met for the last time before the election.",
+        "21:40 Turnout was 71 per cent, the election commission said.",
+        "PACITAN — Gempa bermagnitudo 4,8 mengguncang Pacitan, Rabu (8/5/2024) pukul 03.12 WIB.",
     ],
 )
 def test_article_lines_are_not_promotions(line):

@@ -13,6 +13,11 @@ import re
 
 _I = re.I
 
+MONTHS = (
+    r"jan(uary|uari)?|feb(ruary|ruari)?|mar(ch|et)?|apr(il)?|may|mei|jun(e|i)?|jul(y|i)?|aug(ust)?|"
+    r"agu(stus)?|sep(t|tember)?|oct(ober)?|okt(ober)?|nov(ember)?|dec(ember)?|des(ember)?"
+)
+DAYS = r"mon(day)?|tue(s|sday)?|wed(nesday)?|thu(rs|rsday)?|fri(day)?|sat(urday)?|sun(day)?|senin|selasa|rabu|kamis|jum'?at|sabtu|minggu"
 # Blocks that are never article text, wherever they are.
 NOISE = [
     re.compile(p, _I)
@@ -49,6 +54,13 @@ NOISE = [
         r"^(\d+\s*(min|mins|minutes?|menit)\s*(read|baca)|(estimated )?(reading|read) time\s*:?\s*\d+.*|"
         r"waktu (baca|membaca)\s*:?\s*\d+.*)$",
         r"^\d+ (of|dari) \d+$",  # slideshow counters
+        # a timestamp on a line of its own (the date is metadata: ``published``), English and Indonesian
+        rf"^((published|updated|last updated|posted|diterbitkan|diperbarui|dipublikasikan)\s*(on|at|:)?\s*)?"
+        rf"(({DAYS}),?\s*)?"
+        rf"(\d{{1,2}}\s+({MONTHS})\.?,?\s+\d{{4}}|({MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}}|"
+        rf"\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}})"
+        rf"(\s*([-–|,•·]|at|pukul|jam)?\s*\d{{1,2}}[:.]\d{{2}}(\s*(am|pm|a\.m\.|p\.m\.))?(\s*[a-z]{{2,4}})?)?\s*$",
+        r"^(updated|published|posted|last updated|diperbarui)\s*(at|on|:)?\s*\d{1,2}[:.]\d{2}\s*(am|pm|a\.m\.|p\.m\.)?\s*$",
     )
 ]
 # Promotions inside the body: links to other stories, app and newsletter promos, appeals, social
