@@ -144,6 +144,8 @@ def test_short_posts_come_from_their_own_container(name):
         "Published 18 November 2019",
         "Senin, 6 Mei 2024 - 17:45 WIB",
         "Updated at 1:23 p.m.",
+        "Getty Images",
+        "Tell us what YOU think...",
     ],
 )
 def test_in_body_promotions_are_dropped(line):

@@ -54,6 +54,8 @@ NOISE = [
         r"^(\d+\s*(min|mins|minutes?|menit)\s*(read|baca)|(estimated )?(reading|read) time\s*:?\s*\d+.*|"
         r"waktu (baca|membaca)\s*:?\s*\d+.*)$",
         r"^\d+ (of|dari) \d+$",  # slideshow counters
+        # a photo agency's credit on a line of its own (a caption left behind)
+        r"^(getty images|afp|ap photo|associated press|shutterstock|istock|antara foto)(\s*/\s*[\w .]{1,40})?$",
         # a timestamp on a line of its own (the date is metadata: ``published``), English and Indonesian
         rf"^((published|updated|last updated|posted|diterbitkan|diperbarui|dipublikasikan)\s*(on|at|:)?\s*)?"
         rf"(({DAYS}),?\s*)?"
@@ -88,6 +90,7 @@ PROMO_START = (
     r"(support|dukung) (our|independent|quality|jurnalisme|kami|media)\b.{0,200}"
     r"(journalism|jurnalisme|donat|subscri|berlangganan|contribut)",
     r"(like|enjoyed?) this (story|article|post)\?",
+    r"(tell us|let us know) what you think|what do you think\?\s*(let us know|tell us)",
     r"subscribe to .{0,60}\b(youtube|channel|podcast|newsletters?)\b",
     r"(most read|most popular|popular|trending|more|more stories|more news|read more|top stories) "
     r"(in|on|from|at) [\w .&'’-]{1,40}$",
