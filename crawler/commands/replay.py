@@ -103,6 +103,9 @@ def _fork_worker(data: Path, sock: socket.socket, args: argparse.Namespace) -> i
     if pid:
         return pid
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the workers; Ctrl-C reaches all
+    # SIGTERM from the parent ends a worker at once; the handler inherited from `arsip`'s start-up
+    # would unwind the event loop and wait there for open keep-alive connections.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     exit_with_parent(parent)  # and a parent killed outright must not leave them serving
     code = 0
     try:
