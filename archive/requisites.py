@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import lxml.html
@@ -50,8 +51,7 @@ FONT_EXTENSIONS = frozenset({"woff", "woff2", "ttf", "otf", "eot"})
 IGNORED_SCHEMES = ("data:", "javascript:", "about:", "blob:", "mailto:", "tel:")
 
 
-@dataclass(frozen=True)
-class Reference:
+class Reference(NamedTuple):  # a tuple: a page makes dozens, a frozen dataclass costs more each
     """One place in a page that holds URLs: ``element.get(attribute)`` (or the element's text when
     ``attribute`` is None, for ``<style>``), read as ``how`` (URL, SRCSET or CSS)."""
 
@@ -84,6 +84,18 @@ def parse_html(page: bytes | str) -> lxml.html.HtmlElement:
     return lxml.html.fromstring(page)
 
 
+# The attributes read on elements other than link, style, script and meta: an element with none
+# of them holds no reference (most of a page), and is passed over after one look at its names.
+_READ_ATTRIBUTES = frozenset(
+    {"style"}
+    | {name for pairs in ELEMENT_ATTRIBUTES.values() for name, _ in pairs}
+    | set(LAZY_URL_ATTRIBUTES)
+    | set(LAZY_SRCSET_ATTRIBUTES)
+    | set(BACKGROUND_ATTRIBUTES)
+)
+_READ_TAGS = frozenset({"link", "style", "script", "meta"})
+
+
 def iter_references(root) -> Iterator[Reference]:
     """Every attribute and ``<style>`` text of the tree that holds requisite URLs, in document order
     (``<noscript>`` fallbacks included: lxml parses their markup as elements)."""
@@ -92,7 +104,7 @@ def iter_references(root) -> Iterator[Reference]:
         if not isinstance(tag, str):  # comments, processing instructions
             continue
         tag = tag.lower()
-        if tag in EMBEDS:
+        if tag in EMBEDS or (tag not in _READ_TAGS and _READ_ATTRIBUTES.isdisjoint(el.keys())):
             continue
         yield from _element_references(el, tag)
         if el.get("style"):
@@ -193,10 +205,33 @@ def _document_base(root, page_url: str) -> str:
     return page_url
 
 
+_TAB_OR_NEWLINE = str.maketrans("", "", "\t\n\r")
+# Absolute http(s) references resolved already: the theme's stylesheets, fonts and icons recur on
+# every page of a site. urljoin's result for such a reference depends on the base URL's scheme
+# only (the same scheme: the reference's parts joined again; another: the reference as it is).
+_ABSOLUTE: dict[tuple[str, str], str | None] = {}
+_ABSOLUTE_MAX = 20000  # entries; the cache starts afresh past it
+
+
 def resolve(raw: str, base_url: str) -> str | None:
     """The absolute http(s) URL of a reference without its fragment, or None (``data:``,
     ``javascript:``, a bare fragment, another scheme)."""
-    raw = re.sub(r"[\t\n\r]", "", raw.strip())  # as the URL standard's parser does
+    raw = raw.strip()
+    if "\t" in raw or "\n" in raw or "\r" in raw:
+        raw = raw.translate(_TAB_OR_NEWLINE)  # as the URL standard's parser does
+    if raw[:8].lower().startswith(("http://", "https://")):
+        key = (raw, base_url.split(":", 1)[0].lower())
+        url = _ABSOLUTE.get(key, "")  # never a result: a URL or None
+        if url != "":
+            return url
+        if len(_ABSOLUTE) >= _ABSOLUTE_MAX:
+            _ABSOLUTE.clear()
+        url = _ABSOLUTE[key] = _resolve(raw, base_url)
+        return url
+    return _resolve(raw, base_url)
+
+
+def _resolve(raw: str, base_url: str) -> str | None:
     if not raw or raw.startswith("#") or raw.lower().startswith(IGNORED_SCHEMES):
         return None
     try:
@@ -212,7 +247,8 @@ def resolve(raw: str, base_url: str) -> str | None:
 
 # -- srcset -----------------------------------------------------------------------------------
 
-_SPACES = " \t\n\r\f"
+_SRCSET_GAP = re.compile(r"[ \t\n\r\f,]*")
+_SRCSET_URL = re.compile(r"[^ \t\n\r\f]*")
 
 
 def srcset_candidates(value: str) -> list[tuple[int, int, str]]:
@@ -221,20 +257,19 @@ def srcset_candidates(value: str) -> list[tuple[int, int, str]]:
     kept; commas that end it separate candidates; descriptors run to a comma outside parentheses."""
     out, i, n = [], 0, len(value)
     while i < n:
-        while i < n and (value[i] in _SPACES or value[i] == ","):
-            i += 1
+        i = _run_end(_SRCSET_GAP, value, i)
         if i >= n:
             break
         start = i
-        while i < n and value[i] not in _SPACES:
-            i += 1
-        end = i
-        trailing = end
-        while trailing > start and value[trailing - 1] == ",":
-            trailing -= 1
+        i = end = _run_end(_SRCSET_URL, value, i)
+        trailing = start + len(value[start:end].rstrip(","))
         if trailing > start:
             out.append((start, trailing, value[start:trailing]))
         if trailing < end:  # the URL ended with commas: no descriptors
+            continue
+        comma = value.find(",", i)
+        if value.find("(", i, n if comma < 0 else comma) < 0:  # no parenthesis before the comma
+            i = n if comma < 0 else comma + 1
             continue
         depth = 0
         while i < n:  # descriptors, up to a comma outside parentheses

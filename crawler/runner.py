@@ -170,8 +170,10 @@ def _run_process(seed: Seed, opts: CrawlOptions, settings: dict) -> tuple[list[s
     from crawler.spiders.news import NewsSpider
 
     settings["LOG_INSTALL_ROOT_HANDLER"] = False
-    _quiet_scrapy()
+    quiet = _quiet_scrapy()
     process = CrawlerProcess(settings)
+    if quiet:  # CrawlerProcess set Scrapy's loggers to DEBUG: no record for the filter to drop
+        logging.getLogger("scrapy").setLevel(logging.WARNING)
     errors: list[str] = []
     since = opts.since.isoformat() if opts.since else None
     crawler = process.create_crawler(NewsSpider)
@@ -187,18 +189,20 @@ def _run_process(seed: Seed, opts: CrawlOptions, settings: dict) -> tuple[list[s
     return errors, extension.report if extension is not None else None
 
 
-def _quiet_scrapy():
+def _quiet_scrapy() -> bool:
     """Scrapy logs every request at DEBUG and its settings at INFO; show only its warnings
-    unless arsip runs with -v (the progress line and the report say what happened)."""
+    unless arsip runs with -v (the progress line and the report say what happened). True when
+    Scrapy is quietened."""
     root = logging.getLogger()
     if not root.handlers:  # used as a library: still say what happens
         logging.basicConfig(
             level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
     if root.getEffectiveLevel() <= logging.DEBUG:
-        return
+        return False
     for handler in root.handlers:
         handler.addFilter(_scrapy_warnings_only)
+    return True
 
 
 def _scrapy_warnings_only(record: logging.LogRecord) -> bool:
