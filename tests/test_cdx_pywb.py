@@ -22,16 +22,14 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-from test_pywb_interop import PYWB_BIN, free_port
+from test_pywb_interop import pywb_serving, require_pywb
 from test_replay_archive import BASE, build_archive, serve
 from warcio.archiveiterator import ArchiveIterator
 
@@ -48,10 +46,7 @@ MIN_QUERIES = 30
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):
-    if not (PYWB_BIN / "wayback").exists():
-        if os.environ.get("ARSIP_REQUIRE_PYWB"):
-            pytest.fail("pywb is missing but ARSIP_REQUIRE_PYWB is set")
-        pytest.skip("pywb is not installed in .venv-pywb (make test builds it)")
+    require_pywb()
     work = tmp_path_factory.mktemp("cdx")
     seed = (ROOT / "seeds" / "channel9.toml").read_text(encoding="utf-8")
     assert "\narticles = 60\n" in seed
@@ -73,31 +68,15 @@ def data(tmp_path_factory):
 def servers(data, tmp_path_factory):
     """(arsip's base URL, pywb's port), both serving ``channel9`` and ``demo``."""
     root = tmp_path_factory.mktemp("pywb")
-    manager = str(PYWB_BIN / "wb-manager")
-    for coll in ("channel9", "demo"):
-        warcs = sorted(str(p) for p in (data / coll / "warcs").glob("*.warc.gz"))
-        subprocess.run([manager, "init", coll], cwd=root, check=True, capture_output=True)
-        subprocess.run([manager, "add", coll, *warcs], cwd=root, check=True, capture_output=True)
-    port = free_port()
-    proc = subprocess.Popen(
-        [str(PYWB_BIN / "wayback"), "-p", str(port), "-b", "127.0.0.1", "-t", "2"],
-        cwd=root,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    warcs = {coll: sorted((data / coll / "warcs").glob("*.warc.gz")) for coll in ("channel9", "demo")}
+
+    def ready(port: int) -> None:
+        get(f"http://127.0.0.1:{port}", "/demo/cdx?url=news.test/")
+
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                get(f"http://127.0.0.1:{port}", "/demo/cdx?url=news.test/")
-                break
-            except OSError:
-                time.sleep(0.2)  # polling for the server's port, not waiting for a result
-        with serve(make_app(data)) as base:
+        with pywb_serving(root, warcs, ready) as port, serve(make_app(data)) as base:
             yield base, f"http://127.0.0.1:{port}"
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
         shutil.rmtree(root, ignore_errors=True)
 
 

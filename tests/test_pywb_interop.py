@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -87,13 +87,30 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def require_pywb() -> None:
+    """Skip without pywb, or fail where ARSIP_REQUIRE_PYWB asks for it (for module fixtures)."""
+    if not HAVE_PYWB:
+        if os.environ.get("ARSIP_REQUIRE_PYWB"):
+            pytest.fail("pywb is missing but ARSIP_REQUIRE_PYWB is set")
+        pytest.skip("pywb is not installed in .venv-pywb (make test builds it)")
+
+
+def accepts_connections(port: int) -> None:
+    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+
+
 @contextmanager
-def pywb_serving(root: Path, collection: str, warcs) -> Iterator[int]:
-    """pywb replaying ``warcs`` as ``collection`` (``wb-manager`` in ``root``, then ``wayback``): its port,
-    once it accepts connections."""
+def pywb_serving(
+    root: Path, collections: dict[str, list], ready: Callable[[int], object] = accepts_connections
+) -> Iterator[int]:
+    """pywb replaying each collection's WARC files (``wb-manager`` in ``root``, then ``wayback``): its
+    port, once ``ready(port)`` raises no ``OSError`` (at the most 60 s)."""
     manager = str(PYWB_BIN / "wb-manager")
-    subprocess.run([manager, "init", collection], cwd=root, check=True, capture_output=True)
-    subprocess.run([manager, "add", collection, *map(str, warcs)], cwd=root, check=True, capture_output=True)
+    for collection, warcs in collections.items():
+        subprocess.run([manager, "init", collection], cwd=root, check=True, capture_output=True)
+        subprocess.run(
+            [manager, "add", collection, *map(str, warcs)], cwd=root, check=True, capture_output=True
+        )
     port = free_port()
     proc = subprocess.Popen(
         [str(PYWB_BIN / "wayback"), "-p", str(port), "-b", "127.0.0.1", "-t", "2"],
@@ -105,10 +122,10 @@ def pywb_serving(root: Path, collection: str, warcs) -> Iterator[int]:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                ready(port)
                 break
             except OSError:
-                time.sleep(0.1)
+                time.sleep(0.1)  # polling for the server's port, not waiting for a result
         yield port
     finally:
         proc.terminate()
@@ -118,7 +135,7 @@ def pywb_serving(root: Path, collection: str, warcs) -> Iterator[int]:
 @pytest.fixture(scope="module")
 def wayback(archived, tmp_path_factory):
     root = tmp_path_factory.mktemp("pywb")
-    with pywb_serving(root, "arsip", sorted(archived[0].glob("*/warcs/*.warc.gz"))) as port:
+    with pywb_serving(root, {"arsip": sorted(archived[0].glob("*/warcs/*.warc.gz"))}) as port:
         yield port
     shutil.rmtree(root, ignore_errors=True)
 

@@ -7,13 +7,12 @@ calendar is checked as served and as headless Chromium renders it (``--dump-dom`
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from pathlib import Path
 
 import pytest
-from test_browser import CHROMIUM
+from browser_helpers import chromium_argv, needs_chromium
 from test_replay_archive import BASE, _write, article_html, build_archive, fetch, index_collection, serve
 from warcio.warcwriter import WARCWriter
 
@@ -107,21 +106,7 @@ def test_text_view_of_a_listing_is_a_clear_404(replay):
 def dump_dom(url: str, profile: Path) -> str:
     """The DOM headless Chromium renders for ``url``."""
     result = subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--no-first-run",
-            "--disable-sync",
-            "--disable-default-apps",
-            f"--user-data-dir={profile}",
-            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-            "--dump-dom",
-            url,
-        ],
+        chromium_argv(profile, "--dump-dom", url),
         capture_output=True,
         text=True,
         timeout=120,
@@ -131,10 +116,7 @@ def dump_dom(url: str, profile: Path) -> str:
 
 
 def test_calendar_renders_in_chromium(replay, tmp_path):
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("ARSIP_REQUIRE_BROWSER"):
-            pytest.fail("chromium is missing but ARSIP_REQUIRE_BROWSER is set (make browser-deps)")
-        pytest.skip("chromium not installed (make browser-deps)")
+    needs_chromium()
     article = dump_dom(f"{replay}/demo/20240301100000/{BASE}/artikel-satu/", tmp_path / "p1")
     link = re.search(r'href="([^"]+)">all captures</a>', article)
     assert link and link.group(1) == f"/demo/*/{BASE}/artikel-satu/"

@@ -34,9 +34,9 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from browser_helpers import Browser, DevTools
 from parsel import Selector
-from test_browser import CHROMIUM, DevTools, _devtools_port
-from test_pywb_interop import PYWB_BIN, fetch, free_port
+from test_pywb_interop import fetch, pywb_serving, require_pywb
 from test_replay import start_replay
 
 from archive.index.build import read_index
@@ -107,45 +107,9 @@ def latest_timestamp(replay: str, coll: str, url: str) -> str:
 # -- the browser ---------------------------------------------------------------------------------
 
 
-class Browser:
-    """Headless Chromium with DevTools on a free port; a fresh profile; no DNS but 127.0.0.1."""
-
-    def __init__(self, profile: Path):
-        if not os.path.exists(CHROMIUM):
-            if os.environ.get("ARSIP_REQUIRE_BROWSER"):
-                pytest.fail("chromium is missing but ARSIP_REQUIRE_BROWSER is set (make browser-deps)")
-            pytest.skip("chromium not installed (make browser-deps)")
-        self.proc = subprocess.Popen(
-            [
-                CHROMIUM,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-                "--disable-default-apps",
-                "--hide-scrollbars",
-                "--force-color-profile=srgb",
-                f"--user-data-dir={profile}",
-                "--remote-debugging-port=0",
-                "--remote-allow-origins=*",
-                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-                "about:blank",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        self.port = _devtools_port(profile, self.proc)
-
-    def close(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(30)
+def _screenshot_browser(profile: Path) -> Browser:
+    """Chromium as the screenshots want it: no scrollbars, sRGB colours."""
+    return Browser(profile, "--hide-scrollbars", "--force-color-profile=srgb")
 
 
 async def _open_tab(session, devtools_port: int, proxy: str | None):
@@ -267,7 +231,7 @@ def screenshots(crawled, live, tmp_path_factory):
     data, coll = crawled
     urls = page_urls(live)
     proc, replay, _ = start_replay(data, 2)
-    browser = Browser(tmp_path_factory.mktemp("profile"))
+    browser = _screenshot_browser(tmp_path_factory.mktemp("profile"))
     try:
         replayed = {
             name: f"{replay}/{coll}/{latest_timestamp(replay, coll, url)}/{url}" for name, url in urls.items()
@@ -331,33 +295,13 @@ def test_replayed_page_loads_only_from_the_archive_and_nothing_is_missing(screen
 
 @pytest.fixture(scope="module")
 def pywb(crawled, tmp_path_factory):
-    if not (PYWB_BIN / "wayback").exists():
-        if os.environ.get("ARSIP_REQUIRE_PYWB"):
-            pytest.fail("pywb is missing but ARSIP_REQUIRE_PYWB is set")
-        pytest.skip("pywb is not installed in .venv-pywb (make test builds it)")
+    require_pywb()
     data, coll = crawled
     root = tmp_path_factory.mktemp("pywb")
-    manager = str(PYWB_BIN / "wb-manager")
-    subprocess.run([manager, "init", "arsip"], cwd=root, check=True, capture_output=True)
-    warcs = sorted(str(p) for p in (data / coll / "warcs").glob("*.warc.gz"))
-    subprocess.run([manager, "add", "arsip", *warcs], cwd=root, check=True, capture_output=True)
-    port = free_port()
-    proc = subprocess.Popen(
-        [str(PYWB_BIN / "wayback"), "-p", str(port), "-b", "127.0.0.1", "-t", "2"],
-        cwd=root,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            fetch(port, "/")
-            break
-        except OSError:
-            time.sleep(0.2)  # polling for the server's port, not waiting for a result
-    yield port
-    proc.terminate()
-    proc.wait(timeout=30)
+    with pywb_serving(
+        root, {"arsip": sorted((data / coll / "warcs").glob("*.warc.gz"))}, lambda port: fetch(port, "/")
+    ) as port:
+        yield port
     shutil.rmtree(root, ignore_errors=True)
 
 

@@ -32,9 +32,8 @@ import time
 from pathlib import Path
 
 import pytest
-from test_browser import DevTools
+from browser_helpers import Browser, DevTools, first_page, requested_urls
 from test_replay_archive import serve
-from test_replay_fidelity import Browser
 
 pytestmark = pytest.mark.slow
 
@@ -123,41 +122,31 @@ def _walk(node: dict, document: str, out: list[tuple[str, str, str]]) -> None:
 
 
 async def _replay(devtools_port: int, start: str, headline: str, article: str) -> dict:
-    import aiohttp
-
-    async with aiohttp.ClientSession() as session:
-        async with session.get(f"http://127.0.0.1:{devtools_port}/json/list") as resp:
-            target = next(t for t in await resp.json() if t["type"] == "page")
-        async with session.ws_connect(target["webSocketDebuggerUrl"], max_msg_size=0) as ws:
-            cdp = DevTools(ws)
-            for domain in ("Page", "Network", "DOM", "Runtime"):
-                await cdp.send(f"{domain}.enable")
-            await cdp.send("Page.navigate", url=start)
-            deadline, found = time.monotonic() + 90, []
-            while time.monotonic() < deadline:
-                await asyncio.sleep(0.5)
-                elements: list[tuple[str, str, str]] = []
-                _walk((await cdp.send("DOM.getDocument", depth=-1, pierce=True))["root"], start, elements)
-                found = [e for e in elements if e[1] == "h1" and e[2] == headline]
-                if found:
-                    break
-            titles = [e for e in elements if e[1] == "title"]
-            await _settle(cdp)
-            frames = _frames((await cdp.send("Page.getFrameTree"))["frameTree"])
-            index = None
+    async with first_page(devtools_port, ("Page", "Network", "DOM", "Runtime")) as cdp:
+        await cdp.send("Page.navigate", url=start)
+        deadline, found = time.monotonic() + 90, []
+        while time.monotonic() < deadline:
+            await asyncio.sleep(0.5)
+            elements: list[tuple[str, str, str]] = []
+            _walk((await cdp.send("DOM.getDocument", depth=-1, pierce=True))["root"], start, elements)
+            found = [e for e in elements if e[1] == "h1" and e[2] == headline]
             if found:
-                app = next(f for f in frames if "/replay/?source=" in f["url"])
-                coll = found[0][0].split("/replay/w/", 1)[1].split("/", 1)[0]
-                index = await _evaluate(
-                    cdp, app["id"], f"fetch('w/api/c/{coll}/textIndex').then(r => r.text())"
-                )
-            return {
-                "found": found,
-                "titles": titles,
-                "events": cdp.events,
-                "frames": frames,
-                "text_index": index,
-            }
+                break
+        titles = [e for e in elements if e[1] == "title"]
+        await _settle(cdp)
+        frames = _frames((await cdp.send("Page.getFrameTree"))["frameTree"])
+        index = None
+        if found:
+            app = next(f for f in frames if "/replay/?source=" in f["url"])
+            coll = found[0][0].split("/replay/w/", 1)[1].split("/", 1)[0]
+            index = await _evaluate(cdp, app["id"], f"fetch('w/api/c/{coll}/textIndex').then(r => r.text())")
+        return {
+            "found": found,
+            "titles": titles,
+            "events": cdp.events,
+            "frames": frames,
+            "text_index": index,
+        }
 
 
 async def _settle(cdp: DevTools, quiet: float = 2.0, limit: float = 30.0) -> None:
@@ -207,9 +196,7 @@ def test_replaywebpage_renders_an_exported_article(exported, tmp_path):
     assert not any(t[2] == "Archived Page Not Found" for t in seen["titles"]), seen["titles"]
 
     events = seen["events"]
-    requested = [
-        e["params"]["request"]["url"] for e in events if e.get("method") == "Network.requestWillBeSent"
-    ]
+    requested = requested_urls(events)
     outside = [u for u in requested if not u.startswith((base + "/", "data:", "blob:"))]
     assert not outside, outside
     failed = [e["params"] for e in events if e.get("method") == "Network.loadingFailed"]

@@ -159,7 +159,7 @@ def test_pywb_replays_a_demo_article_byte_for_byte(site, two_crawls, tmp_path):
         and e["url"].rstrip("/").count("/") == 3
         and e["url"] != home(site)
     )
-    with pywb_serving(tmp_path, "demo", sorted((coll / "warcs").glob("*.warc.gz"))) as port:
+    with pywb_serving(tmp_path, {"demo": sorted((coll / "warcs").glob("*.warc.gz"))}) as port:
         status, _, body = fetch(port, f"/demo/{article['timestamp']}id_/{article['url']}")
     with urllib.request.urlopen(article["url"]) as live:  # identity encoding: the plain HTML
         original = live.read()
