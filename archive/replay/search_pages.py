@@ -14,6 +14,7 @@ what is wrong, never a 500.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
@@ -178,13 +179,15 @@ class SearchPages:
                 f'<span class="muted">captured {nice_date(hit.ts)} · {" · ".join(extra)}</span></li>'
             )
         body.append("</ol>")
-        pages = max((results.total + PER_PAGE - 1) // PER_PAGE, 1)
-        nav = [
-            f'<a href="{action}?{escape(urlencode({**params, "page": n}))}">{label}</a>'
-            for n, label in ((page_no - 1, "previous"), (page_no + 1, "next"))
-            if 1 <= n <= pages
-        ]
-        body.append(f"<p>page {page_no} of {pages} {' '.join(nav)}</p>")
+        body.append(
+            _pager(
+                page_no,
+                results.total,
+                PER_PAGE,
+                lambda n: f"{action}?{escape(urlencode({**params, 'page': n}))}",
+                ("previous", "next"),
+            )
+        )
         return html_response(page(f"{q} - {title}", "".join(body)))
 
     # -- diff ------------------------------------------------------------------------------
@@ -241,13 +244,7 @@ class SearchPages:
                 f'<td><a href="{diff_link(coll, e["prev_ts"], e["ts"], e["url"])}">diff</a></td></tr>'
             )
         body.append("</table>")
-        pages = max((total + PER_PAGE * 2 - 1) // (PER_PAGE * 2), 1)
-        nav = [
-            f'<a href="?page={n}">{label}</a>'
-            for n, label in ((page_no - 1, "newer"), (page_no + 1, "older"))
-            if 1 <= n <= pages
-        ]
-        body.append(f"<p>page {page_no} of {pages} {' '.join(nav)}</p>")
+        body.append(_pager(page_no, total, PER_PAGE * 2, lambda n: f"?page={n}", ("newer", "older")))
         return html_response(page(f"{coll}: changed articles", "".join(body)))
 
     async def changes_atom(self, request: web.Request) -> web.Response:
@@ -276,6 +273,19 @@ class SearchPages:
             )
         out.append("</feed>\n")
         return web.Response(text="".join(out), content_type="application/atom+xml", charset="utf-8")
+
+
+def _pager(
+    page_no: int, total: int, per_page: int, href: Callable[[int], str], labels: tuple[str, str]
+) -> str:
+    """'page 2 of 5' with links (``href(n)``) to the pages before and after, where there are such."""
+    pages = max((total + per_page - 1) // per_page, 1)
+    nav = [
+        f'<a href="{href(n)}">{label}</a>'
+        for n, label in ((page_no - 1, labels[0]), (page_no + 1, labels[1]))
+        if 1 <= n <= pages
+    ]
+    return f"<p>page {page_no} of {pages} {' '.join(nav)}</p>"
 
 
 def _summary(entry: dict) -> str:

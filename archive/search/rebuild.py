@@ -23,18 +23,23 @@ from archive.urls import canonicalize
 log = logging.getLogger(__name__)
 
 
+def _catalog_rows(catalog: Path, sql: str) -> list[dict]:
+    """The rows ``sql`` selects from the catalog, opened read-only."""
+    db = sqlite3.connect(f"file:{catalog}?mode=ro", uri=True)
+    db.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in db.execute(sql)]
+    finally:
+        db.close()
+
+
 def _metadata(collection_dir: Path) -> dict[str, dict]:
     """url and canonical_url -> the article's catalog row (or articles.jsonl line)."""
     rows: list[dict] = []
     catalog = collection_dir / "catalog.sqlite"
     jsonl = collection_dir / "articles.jsonl"
     if catalog.exists():
-        db = sqlite3.connect(f"file:{catalog}?mode=ro", uri=True)
-        db.row_factory = sqlite3.Row
-        try:
-            rows = [dict(r) for r in db.execute("SELECT * FROM articles")]
-        finally:
-            db.close()
+        rows = _catalog_rows(catalog, "SELECT * FROM articles")
     elif jsonl.exists():
         with jsonl.open(encoding="utf-8") as fh:
             rows = [json.loads(line) for line in fh if line.strip()]
@@ -110,12 +115,7 @@ def catch_up(index: SearchIndex, collection_dir: str | Path) -> int:
             "SELECT canonical_url, sha1 FROM captures WHERE collection = ? AND latest = 1", (name,)
         )
     }
-    db = sqlite3.connect(f"file:{catalog}?mode=ro", uri=True)
-    db.row_factory = sqlite3.Row
-    try:
-        rows = [dict(r) for r in db.execute("SELECT * FROM articles ORDER BY ordinal")]
-    finally:
-        db.close()
+    rows = _catalog_rows(catalog, "SELECT * FROM articles ORDER BY ordinal")
     queued = 0
     for row in rows:
         if indexed.get(row["canonical_url"]) == row["sha1"]:

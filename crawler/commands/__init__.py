@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+from pathlib import Path
 
 from archive.errors import ArsipError
 
@@ -24,3 +25,10 @@ def check_port(port: int, option: str = "--port") -> int:
     if not 0 <= port <= 65535:
         raise ArsipError(f"{option} {port} is not a port number (0-65535; 0 picks a free one)")
     return port
+
+
+def add_data_options(parser: argparse.ArgumentParser, collection_help: str | None = None) -> None:
+    """``--data`` (a directory, ./data by default) and, given its help, ``--collection``/``-c``."""
+    parser.add_argument("--data", type=Path, default=Path("data"), help="data directory (default ./data)")
+    if collection_help is not None:
+        parser.add_argument("--collection", "-c", help=collection_help)

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from archive.errors import WarcError
+from crawler.commands import add_data_options
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -16,7 +17,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="WARC files or directories holding them (default: the data directory)",
     )
-    parser.add_argument("--data", type=Path, default=Path("data"), help="data directory (default ./data)")
+    add_data_options(parser)
     parser.add_argument("--no-index", action="store_true", help="skip the 'every response indexed' rule")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only files with problems")
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from archive.errors import ArsipError
 from archive.search.diff import unified
 from archive.search.index import SearchIndex
 from archive.urls import canonicalize
+from crawler.commands import add_data_options
 
 
 class DiffError(ArsipError):
@@ -18,8 +18,7 @@ class DiffError(ArsipError):
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("url", help="the article's URL (canonical or as captured)")
-    parser.add_argument("--data", type=Path, default=Path("data"), help="data directory (default ./data)")
-    parser.add_argument("--collection", "-c", help="collection (default: the one holding the URL)")
+    add_data_options(parser, "collection (default: the one holding the URL)")
     parser.add_argument(
         "--from",
         dest="since",

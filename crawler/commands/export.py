@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from archive.errors import ArsipError, StorageError
+from crawler.commands import options_from
 
 log = logging.getLogger(__name__)
 FORMATS = ("text", "jsonl", "csv", "wacz")
@@ -124,14 +125,11 @@ def _export(args: argparse.Namespace, collection: str | None, out: Path) -> int:
 
     paths, catalog = _sources(args, collection)
     seed = _seed(args, collection)
-    opts = ExportOptions(
+    opts = options_from(
+        args,
+        ExportOptions,
         out=out,
         fmt=args.format,
-        since=args.since,
-        until=args.until,
-        category=args.category,
-        url_prefix=args.url_prefix,
-        jobs=args.jobs,
         hints=seed.hints if seed else None,
         article_pattern=seed.article_pattern if seed else None,
         catalog=catalog,

@@ -9,11 +9,11 @@ import time
 from pathlib import Path
 
 from archive.errors import WarcError
+from crawler.commands import add_data_options
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", type=Path, default=Path("data"), help="data directory (default ./data)")
-    parser.add_argument("--collection", "-c", help="collection name (default: every collection)")
+    add_data_options(parser, "collection name (default: every collection)")
     parser.add_argument(
         "--search",
         action="store_true",

@@ -7,18 +7,17 @@ import html
 import json
 import re
 import sys
-from pathlib import Path
 from urllib.parse import quote
 
 from archive.search.index import MARK_END, MARK_START, Filters, Hit, Results, SearchIndex, date_bound
+from crawler.commands import add_data_options, options_from
 
 SYNTAX = 'words, "a phrase", prefix*, AND, OR, NOT (or -word), parentheses'
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("query", nargs="+", help=f"what to find: {SYNTAX}")
-    parser.add_argument("--data", type=Path, default=Path("data"), help="data directory (default ./data)")
-    parser.add_argument("--collection", "-c", help="search one collection (default: all)")
+    add_data_options(parser, "search one collection (default: all)")
     parser.add_argument("--since", help="published (else captured) on or after YYYY[-MM[-DD]]")
     parser.add_argument("--until", help="published (else captured) on or before YYYY[-MM[-DD]]")
     parser.add_argument("--category", help="only this category (case-insensitive)")
@@ -37,14 +36,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     date_bound(args.since), date_bound(args.until, end=True)  # a malformed date is an error before anything
-    filters = Filters(
-        collection=args.collection,
-        since=args.since,
-        until=args.until,
-        category=args.category,
-        author=args.author,
-        all_captures=args.all_captures,
-    )
+    filters = options_from(args, Filters)
     limit = max(args.limit, 1)
     query = " ".join(args.query)
     with SearchIndex.for_data(args.data, create=False) as index:

@@ -318,16 +318,9 @@ def crawl_resolver() -> GuardedResolver:
     return resolver
 
 
-class PrivateAddressMiddleware:
-    """Downloader middleware (order 760, after HttpProxyMiddleware has chosen the proxy): refuse a
-    request whose host the resolver refuses, before it is sent.
-
-    Enabled unless ``ARSIP_ALLOW_PRIVATE_NETWORKS`` is true. Raises :class:`PrivateAddressRefused`
-    or :class:`UnresolvableHostRefused`. A request sent through a proxy is the one case where the
-    URL's host is not connected to by arsip: a literal IP or a name that resolves here to a private
-    address is refused, and a name that does not resolve here is left to the proxy, whose DNS it
-    is (arsip cannot see where a proxy connects).
-    """
+class _SafetyMiddleware:
+    """What the safety middlewares share: the crawler, and no middleware at all where
+    ``ARSIP_ALLOW_PRIVATE_NETWORKS`` is true."""
 
     def __init__(self, crawler):
         self.crawler = crawler
@@ -337,6 +330,18 @@ class PrivateAddressMiddleware:
         if crawler.settings.getbool("ARSIP_ALLOW_PRIVATE_NETWORKS"):
             raise NotConfigured
         return cls(crawler)
+
+
+class PrivateAddressMiddleware(_SafetyMiddleware):
+    """Downloader middleware (order 760, after HttpProxyMiddleware has chosen the proxy): refuse a
+    request whose host the resolver refuses, before it is sent.
+
+    Enabled unless ``ARSIP_ALLOW_PRIVATE_NETWORKS`` is true. Raises :class:`PrivateAddressRefused`
+    or :class:`UnresolvableHostRefused`. A request sent through a proxy is the one case where the
+    URL's host is not connected to by arsip: a literal IP or a name that resolves here to a private
+    address is refused, and a name that does not resolve here is left to the proxy, whose DNS it
+    is (arsip cannot see where a proxy connects).
+    """
 
     async def process_request(self, request):
         host = urlparse_cached(request).hostname
@@ -352,19 +357,10 @@ class PrivateAddressMiddleware:
         return None
 
 
-class RefusedConnectionMiddleware:
+class RefusedConnectionMiddleware(_SafetyMiddleware):
     """Downloader middleware (order 990): the DNS error of a connection the resolver refused (a
     name whose answer changed since :class:`PrivateAddressMiddleware` asked) becomes the refusal,
     which is not retried."""
-
-    def __init__(self, crawler):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        if crawler.settings.getbool("ARSIP_ALLOW_PRIVATE_NETWORKS"):
-            raise NotConfigured
-        return cls(crawler)
 
     def process_exception(self, request, exception):
         if not isinstance(exception, (CannotResolveHostError, DNSLookupError)):
