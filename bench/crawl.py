@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from tests.crawl_helpers import wget_argv
+
 ROOT = Path(__file__).resolve().parents[1]
 # wget follows every link; these keep it to what arsip fetches (listings, sitemaps, articles),
 # so both tools crawl comparable page sets.
@@ -132,16 +134,8 @@ def wget_crawl(url: str, work: Path, cdn_url: str | None = None) -> CrawlRun:
     warc = work / "wget"
     with tempfile.TemporaryDirectory(dir=work) as mirror:
         code, wall, cpu, rss = measured(
-            [
-                "wget",
-                "--recursive",
-                "--level=inf",
-                "--no-parent",
-                "--no-verbose",
-                "--delete-after",
-                "-e",
-                "robots=off",
-                "--no-host-directories",
+            wget_argv(
+                "inf",
                 *with_requisites,
                 "--reject-regex",
                 WGET_REJECT_PAGES if cdn_url else WGET_REJECT,
@@ -149,9 +143,9 @@ def wget_crawl(url: str, work: Path, cdn_url: str | None = None) -> CrawlRun:
                 mirror,
                 f"--warc-file={warc}",
                 "-o",
-                str(work / "wget.log"),
+                work / "wget.log",
                 url,
-            ]
+            )
         )
     pages, requisites, requisite_bytes = count_responses(warc.with_name("wget.warc.gz"))
     return CrawlRun(

@@ -28,7 +28,7 @@ from bench.crawl import arsip_crawl, measured, wget_crawl
 from bench.memory import memory_table, verdict
 from bench.plot import plot_throughput
 from bench.staticsite import StaticSite
-from tests.crawl_helpers import write_seed
+from tests.crawl_helpers import arsip_argv, write_seed
 
 log = logging.getLogger("bench")
 HERE = Path(__file__).resolve().parent
@@ -114,23 +114,17 @@ def profile_crawl(seed: Path, work: Path, articles: int) -> list[str]:
     """cProfile of an ``arsip crawl`` (the slowest stage): top functions by own and cumulative time."""
     prof, data = work / "crawl.prof", work / "profiled"
     measured(
-        [
-            sys.executable,
-            "-m",
-            "cProfile",
-            "-o",
-            str(prof),
-            "-m",
-            "crawler.cli",
+        arsip_argv(
             "crawl",
-            str(seed),
+            seed,
             "--data",
-            str(data),
+            data,
             "--progress",
             "off",
             "--max-articles",
-            str(articles),
-        ]
+            articles,
+            python=(sys.executable, "-m", "cProfile", "-o", str(prof)),
+        )
     )
     shutil.rmtree(data, ignore_errors=True)
     lines = []

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
@@ -48,26 +49,69 @@ def write_seed(
     return path
 
 
+def arsip_argv(*args, python: Sequence[str] = (sys.executable,)) -> list[str]:
+    """The command line of ``arsip ARGS`` run by ``python`` (the interpreter, with options of its own
+    such as a profiler's: ``(sys.executable, "-m", "cProfile", "-o", FILE)``)."""
+    return [*python, "-m", "crawler.cli", *map(str, args)]
+
+
+def wget_argv(level: str, *args) -> list[str]:
+    """``wget`` mirroring recursively to ``level`` (a number or ``inf``), below the start URL only,
+    quietly, keeping no files, ignoring robots.txt; ``args`` after (options, then the URL)."""
+    return [
+        "wget",
+        "--recursive",
+        f"--level={level}",
+        "--no-parent",
+        "--no-verbose",
+        "--delete-after",
+        "-e",
+        "robots=off",
+        "--no-host-directories",
+        *map(str, args),
+    ]
+
+
+def rows_of(out: Path) -> list[dict]:
+    """The lines of ``out/articles.jsonl``."""
+    return [json.loads(line) for line in (out / "articles.jsonl").read_text("utf-8").splitlines()]
+
+
+def one_error_line(done: subprocess.CompletedProcess, command: str) -> str:
+    """The one line ``arsip COMMAND`` wrote to stderr, an ``arsip COMMAND: error: ...`` (no traceback)."""
+    assert "Traceback" not in done.stderr, done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith(f"arsip {command}: error: "), done.stderr
+    return lines[0]
+
+
 def arsip(*args, timeout: float = 240) -> subprocess.CompletedProcess:
     """``arsip ARGS`` in a subprocess (the Twisted reactor cannot restart within one process)."""
-    return subprocess.run(
-        [sys.executable, "-m", "crawler.cli", *map(str, args)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
+    return subprocess.run(arsip_argv(*args), cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+
+
+def arsip_ok(*args, timeout: float = 600) -> None:
+    """``arsip ARGS`` in a subprocess, which must succeed (else the ends of its output are shown)."""
+    result = arsip(*args, timeout=timeout)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
+
+
+def crawl_channel9(work: Path, articles: int) -> Path:
+    """``arsip crawl`` of the bundled channel9 seed cut to ``articles`` articles: its data directory
+    (``work/data``; the seed is written to ``work/channel9.toml``)."""
+    seed = (ROOT / "seeds" / "channel9.toml").read_text(encoding="utf-8")
+    assert "\narticles = 60\n" in seed
+    (work / "channel9.toml").write_text(
+        seed.replace("\narticles = 60\n", f"\narticles = {articles}\n"), encoding="utf-8"
     )
+    arsip_ok("crawl", work / "channel9.toml", "--data", work / "data", "--progress", "off")
+    return work / "data"
 
 
 def start_arsip(*args, output=subprocess.PIPE) -> subprocess.Popen:
     """``arsip ARGS`` started in a subprocess, its stdout and stderr going to ``output``."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "crawler.cli", *map(str, args)],
-        cwd=ROOT,
-        stdout=output,
-        stderr=output,
-        text=True,
-    )
+    return subprocess.Popen(arsip_argv(*args), cwd=ROOT, stdout=output, stderr=output, text=True)
 
 
 def reports(collection: Path) -> list[dict]:

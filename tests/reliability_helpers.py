@@ -8,13 +8,13 @@ import os
 import resource
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from archive.warc.check import check_file
+from tests.crawl_helpers import arsip_argv
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,18 +42,7 @@ def _limits(fsize: int | None):
 def start_crawl(seed: Path, data: Path, *extra, fsize: int | None = None) -> subprocess.Popen:
     """``arsip crawl SEED --data DATA`` in a subprocess (its output in temporary files);
     ``fsize`` caps the size of any one file it writes (RLIMIT_FSIZE: writes past it fail with EFBIG)."""
-    args = [
-        sys.executable,
-        "-m",
-        "crawler.cli",
-        "crawl",
-        str(seed),
-        "--data",
-        str(data),
-        "--progress",
-        "off",
-        *extra,
-    ]
+    args = arsip_argv("crawl", seed, "--data", data, "--progress", "off", *extra)
     data.parent.mkdir(parents=True, exist_ok=True)
     # the harness's capture of the output lives off the disk under test (a full tmpfs would cut it)
     out, err = (tempfile.TemporaryFile("w+") for _ in ("stdout", "stderr"))  # noqa: SIM115 - closed by finish()

@@ -23,12 +23,11 @@ from __future__ import annotations
 import http.client
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
+from crawl_helpers import crawl_channel9
 from test_pywb_interop import pywb_serving, require_pywb
 from test_replay_archive import BASE, build_archive, serve
 from warcio.archiveiterator import ArchiveIterator
@@ -38,7 +37,6 @@ from archive.replay.server import make_app
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[1]
 SITE = "http://channel9.arsip.test"
 PYWB_ONLY = ("source", "source-coll", "access")
 MIN_QUERIES = 30
@@ -48,20 +46,9 @@ MIN_QUERIES = 30
 def data(tmp_path_factory):
     require_pywb()
     work = tmp_path_factory.mktemp("cdx")
-    seed = (ROOT / "seeds" / "channel9.toml").read_text(encoding="utf-8")
-    assert "\narticles = 60\n" in seed
-    (work / "channel9.toml").write_text(seed.replace("\narticles = 60\n", "\narticles = 12\n"), "utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "crawl", str(work / "channel9.toml")]
-        + ["--data", str(work / "data"), "--progress", "off"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
-    build_archive(work / "data", "demo")
-    return work / "data"
+    data = crawl_channel9(work, 12)
+    build_archive(data, "demo")
+    return data
 
 
 @pytest.fixture(scope="module")

@@ -22,12 +22,12 @@ def pair(factory: RecordFactory, ex: Exchange):
     return response, factory.request(ex, response.rec_headers.get_header("WARC-Record-ID"))
 
 
-def write_warc(path: Path, records, warcinfo: bool = True) -> list[bytes]:
-    """Write records (one gzip member each) and return the members, for surgery."""
+def write_warc(path: Path, records, warcinfo: bool = True, gzip: bool = True) -> list[bytes]:
+    """Write records (one gzip member each, or uncompressed) and return each record's bytes, for surgery."""
     factory, members = RecordFactory(), []
     for record in ([factory.warcinfo(path.name, {"software": "t"})] if warcinfo else []) + list(records):
         out = BytesIO()
-        WARCWriter(out, gzip=True, warc_version="1.1").write_record(record)
+        WARCWriter(out, gzip=gzip, warc_version="1.1").write_record(record)
         members.append(out.getvalue())
     path.write_bytes(b"".join(members))
     return members

@@ -3,11 +3,9 @@ rules apply as to ``.warc.gz`` files, and damage is reported with its offset, th
 
 from __future__ import annotations
 
-from io import BytesIO
 from pathlib import Path
 
-from test_check import HTML, exchange, pair
-from warcio.warcwriter import WARCWriter
+from test_check import HTML, exchange, pair, write_warc
 
 from archive.warc.check import check_file
 from archive.warc.records import RecordFactory
@@ -16,13 +14,7 @@ from tests.crawl_helpers import arsip
 
 def write_plain(path: Path, records, warcinfo: bool = True) -> list[bytes]:
     """Write records uncompressed and return each record's bytes (for surgery)."""
-    factory, parts = RecordFactory(), []
-    for record in ([factory.warcinfo(path.name, {"software": "t"})] if warcinfo else []) + list(records):
-        out = BytesIO()
-        WARCWriter(out, gzip=False, warc_version="1.1").write_record(record)
-        parts.append(out.getvalue())
-    path.write_bytes(b"".join(parts))
-    return parts
+    return write_warc(path, records, warcinfo, gzip=False)
 
 
 def test_a_valid_uncompressed_warc_passes(tmp_path):

@@ -6,15 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.crawl_helpers import arsip
-
-
-def one_error_line(done, command: str) -> str:
-    assert "Traceback" not in done.stderr, done.stderr
-    lines = [line for line in done.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, done.stderr
-    assert lines[0].startswith(f"arsip {command}: error: "), done.stderr
-    return lines[0]
+from tests.crawl_helpers import arsip, one_error_line
 
 
 @pytest.mark.parametrize("port", ["70000", "-1", "65536"])

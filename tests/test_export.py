@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import json
 import shutil
 
 import pytest
-from crawl_helpers import SPEC_FIELDS
+from crawl_helpers import SPEC_FIELDS, rows_of
 from test_replay_archive import BASE, build_archive
 
 from crawler.cli import main
-
-
-def rows_of(out):
-    return [json.loads(line) for line in (out / "articles.jsonl").read_text("utf-8").splitlines()]
 
 
 @pytest.fixture

@@ -3,14 +3,13 @@ each exported to text and WACZ and replayed through the replay server."""
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from crawl_helpers import arsip, write_seed
+from crawl_helpers import arsip, rows_of, wget_argv, write_seed
 from test_replay_archive import fetch, index_collection, serve
 
 from archive.index.query import CdxjIndex
@@ -29,10 +28,6 @@ def site():
     running = start_site(SiteConfig(articles=10, seed=9), port=0)
     yield running
     running.stop()
-
-
-def _rows(out):
-    return [json.loads(line) for line in (out / "articles.jsonl").read_text("utf-8").splitlines()]
 
 
 def _article_urls(coll_dir):
@@ -88,7 +83,7 @@ def test_crawled_collection_replays_and_exports(site, tmp_path):
         )
         == 0
     )
-    rows = _rows(out)
+    rows = rows_of(out)
     assert {r["url"] for r in rows} >= set(urls) - {site.url + "/"}
     for row in rows:
         text = (out / row["file"]).read_text("utf-8")
@@ -102,21 +97,13 @@ def test_wget_warc_exports_and_replays(site, tmp_path):
     (coll / "warcs").mkdir(parents=True)
     (coll / "indexes").mkdir()
     subprocess.run(
-        [
-            "wget",
-            "--recursive",
-            "--level=1",
-            "--no-parent",
-            "--no-verbose",
-            "--delete-after",
-            "-e",
-            "robots=off",
-            "--no-host-directories",
+        wget_argv(
+            "1",
             "--directory-prefix",
-            str(tmp_path / "mirror"),
+            tmp_path / "mirror",
             f"--warc-file={coll / 'warcs' / 'site'}",
             site.url + "/",
-        ],
+        ),
         capture_output=True,
         timeout=300,
         check=False,
@@ -125,7 +112,7 @@ def test_wget_warc_exports_and_replays(site, tmp_path):
     assert warc.stat().st_size > 0
     out = tmp_path / "out"
     assert main(["export", str(warc), "--out", str(out), "--seed", SEED]) == 0
-    rows = _rows(out)
+    rows = rows_of(out)
     assert len(rows) >= 5
     assert all(re.match(r"^\d{3}_[0-9a-f]{16}\.txt$", r["file"]) for r in rows)
     index_collection(coll)

@@ -16,11 +16,7 @@ import pytest
 from test_replay_archive import BASE, build_archive
 
 from crawler.cli import main
-from tests.crawl_helpers import arsip
-
-
-def rows_of(out):
-    return [json.loads(line) for line in (out / "articles.jsonl").read_text("utf-8").splitlines()]
+from tests.crawl_helpers import arsip, one_error_line, rows_of
 
 
 @pytest.fixture
@@ -31,14 +27,6 @@ def data(tmp_path):
 
 def files_under(folder):
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
-
-
-def one_error_line(done, command: str) -> str:
-    assert "Traceback" not in done.stderr, done.stderr
-    lines = [line for line in done.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, done.stderr
-    assert lines[0].startswith(f"arsip {command}: error: "), done.stderr
-    return lines[0]
 
 
 @pytest.mark.parametrize("memory", ["articles.jsonl", ".arsip-ordinals.json"])

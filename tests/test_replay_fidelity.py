@@ -35,6 +35,7 @@ from pathlib import Path
 
 import pytest
 from browser_helpers import Browser, DevTools
+from crawl_helpers import crawl_channel9
 from parsel import Selector
 from test_pywb_interop import fetch, pywb_serving, require_pywb
 from test_replay import start_replay
@@ -66,21 +67,7 @@ def crawled(tmp_path_factory):
     if not crawler_captures_requisites():
         pytest.xfail("arsip crawl does not capture page requisites yet (no --no-requisites option)")
     work = tmp_path_factory.mktemp("fidelity")
-    seed = (ROOT / "seeds" / "channel9.toml").read_text(encoding="utf-8")
-    assert "\narticles = 60\n" in seed
-    (work / "channel9.toml").write_text(
-        seed.replace("\narticles = 60\n", "\narticles = 12\n"), encoding="utf-8"
-    )
-    result = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "crawl", str(work / "channel9.toml")]
-        + ["--data", str(work / "data"), "--progress", "off"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
-    return work / "data", "channel9"
+    return crawl_channel9(work, 12), "channel9"
 
 
 @pytest.fixture(scope="module")

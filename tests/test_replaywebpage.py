@@ -26,13 +26,12 @@ import asyncio
 import json
 import os
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from browser_helpers import Browser, DevTools, first_page, requested_urls
+from crawl_helpers import arsip_ok, crawl_channel9, rows_of
 from test_replay_archive import serve
 
 pytestmark = pytest.mark.slow
@@ -55,13 +54,8 @@ def exported(tmp_path_factory):
     """``arsip crawl`` of a 4-article bundled seed, exported as a WACZ: (the WACZ, articles.jsonl rows)."""
     _needs_replaywebpage()
     work = tmp_path_factory.mktemp("rwp")
-    seed = (ROOT / "seeds" / "channel9.toml").read_text(encoding="utf-8")
-    assert "\narticles = 60\n" in seed
-    (work / "channel9.toml").write_text(
-        seed.replace("\narticles = 60\n", "\narticles = 4\n"), encoding="utf-8"
-    )
-    _arsip("crawl", str(work / "channel9.toml"), "--data", str(work / "data"), "--progress", "off")
-    _arsip(
+    crawl_channel9(work, 4)
+    arsip_ok(
         "export",
         "--data",
         str(work / "data"),
@@ -72,15 +66,8 @@ def exported(tmp_path_factory):
         "--format",
         "wacz",
     )
-    rows = [json.loads(ln) for ln in (work / "out" / "articles.jsonl").read_text("utf-8").splitlines()]
+    rows = rows_of(work / "out")
     return work / "out" / "channel9.wacz", rows
-
-
-def _arsip(*args: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", *args], cwd=ROOT, capture_output=True, text=True, timeout=600
-    )
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
 
 
 def static_site(folder: Path, wacz: Path, url: str) -> None:
