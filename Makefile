@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 DATA   ?= ./data
 
-.PHONY: demo test test-fast lint bench bench-deps venv clean browser-deps node-deps
+.PHONY: demo test test-fast fuzz lint bench bench-deps venv clean browser-deps node-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,11 @@ test: $(VENV)/.installed-test $(PYWB_VENV)/.installed $(WACZ_VENV)/.installed br
 # the demo): the quick loop while working. `make test` (and CI) still runs every test.
 test-fast: $(VENV)/.installed-test $(PYWB_VENV)/.installed $(WACZ_VENV)/.installed browser-deps
 	$(BIN)/python -m pytest -q -m "not slow"
+
+# The fuzz tests alone (tests/test_fuzz_*.py, marker fuzz) with Hypothesis' "dev" profile: random
+# and about 15x the examples of the bounded, derandomized "ci" run `make test` includes.
+fuzz: $(VENV)/.installed-test
+	HYPOTHESIS_PROFILE=dev $(BIN)/python -m pytest -q -m fuzz
 
 # The formatter, the linter, the import contract (archive/ never imports crawler/) and the type
 # checker, pinned in pyproject.toml's test extra so every machine runs the same versions.

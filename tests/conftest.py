@@ -3,9 +3,26 @@ scheduler service in a subprocess. Shared helpers are in crawl_helpers.py (seed 
 
 from __future__ import annotations
 
+import os
+from datetime import timedelta
+
 import pytest
+from hypothesis import HealthCheck, settings
 
 from crawler.demosite import SiteConfig, start_site
+
+# The fuzz tests (tests/test_fuzz_*.py, marker ``fuzz``): "ci" is the bounded, reproducible run
+# `make test` makes (the whole fuzz run well under 3 minutes on a loaded 2-core machine); "dev" is
+# `make fuzz`'s bigger, random one. Neither writes an example database.
+_FUZZ_COMMON = dict(
+    deadline=timedelta(seconds=2),
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    print_blob=True,
+)
+settings.register_profile("ci", max_examples=200, derandomize=True, **_FUZZ_COMMON)
+settings.register_profile("dev", max_examples=2000, **_FUZZ_COMMON)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session")

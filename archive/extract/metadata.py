@@ -203,5 +203,14 @@ def canonical(page: Page):
         Source("og:url", meta("og:url")),
         Source("url", lambda p: p.url),
     ]
-    value, source = resolve(page, sources, lambda href: urljoin(page.url or "", href.strip()))
+    value, source = resolve(page, sources, lambda href: _absolute(page.url or "", href))
     return value, source
+
+
+def _absolute(base: str, href: str) -> str | None:
+    """``href`` made absolute, or None (the next source) when urllib cannot parse it or the base
+    (``http://[::1/``: such a canonical failed the whole page's extraction)."""
+    try:
+        return urljoin(base, href.strip())
+    except ValueError:
+        return None

@@ -7,6 +7,7 @@ the page's one lxml tree, so the hint path never parses the page twice.
 from __future__ import annotations
 
 import logging
+import re
 from functools import lru_cache
 
 from lxml import etree
@@ -102,7 +103,16 @@ def remove(el) -> None:
     if tail:
         prev = el.getprevious()
         if prev is not None:
-            prev.tail = (prev.tail or "") + tail
+            prev.tail = _settable((prev.tail or "") + tail)
         else:
-            parent.text = (parent.text or "") + tail
+            parent.text = _settable((parent.text or "") + tail)
     parent.remove(el)
+
+
+# What lxml's HTML parser keeps in text but its setters refuse (C0 controls but tab, newline and
+# carriage return): a page's "\x1f" after a removed comment thread failed its whole extraction.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _settable(text: str) -> str:
+    return _NOT_XML.sub("", text)

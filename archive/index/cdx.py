@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -127,6 +128,7 @@ class CdxQuery:
             raise CdxQueryError("limit and collapseTime must be whole numbers") from None
         if limit < 0:
             raise CdxQueryError("limit must not be negative")
+        limit = min(limit, sys.maxsize)  # islice() and deque() take no more; no index holds as many
         closest = params.get("closest", "")
         if closest and not closest.isdigit():
             raise CdxQueryError(f"closest must be a timestamp: {closest}")

@@ -14,6 +14,7 @@ their end, which an unclosed one takes to the end of the document, as an HTML pa
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 from urllib.parse import urljoin, urlsplit
@@ -84,8 +85,11 @@ class UrlRewriter:
         stripped = url.strip()
         if not stripped or stripped.lower().startswith(SKIP_SCHEMES):
             return url
-        absolute = urljoin(self.base_url, stripped)
-        if urlsplit(absolute).scheme not in ("http", "https"):
+        try:
+            absolute = urljoin(self.base_url, stripped)
+            if urlsplit(absolute).scheme not in ("http", "https"):
+                return url
+        except ValueError:  # "http://[::1/": no URL urllib can resolve (was a 500), left as it is
             return url
         return f"{self.prefix}{self.timestamp}{modifier}/{absolute}"
 
@@ -166,7 +170,8 @@ class UrlRewriter:
                 if attr.group(2).lower() == "href":
                     raw = attr.group(4)
                     href = html.unescape(raw[1:-1] if raw[:1] in "\"'" else raw)
-                    self.base_url = urljoin(self.base_url, href.strip())
+                    with contextlib.suppress(ValueError):  # an unresolvable base changes nothing
+                        self.base_url = urljoin(self.base_url, href.strip())
                     return
 
     def _tag(self, tag: str, name: str, attrs: str) -> str:

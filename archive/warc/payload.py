@@ -202,6 +202,8 @@ def _dechunk(data: bytes) -> bytes | None:
             size = int(data[pos:end].split(b";")[0].strip(), 16)
         except ValueError:
             return None
+        if size < 0:  # "-6" after a chunk would step back to the same size line forever
+            return None
         if size == 0:
             return bytes(out)
         out += data[end + 2 : end + 2 + size]

@@ -7,6 +7,7 @@ sitemaps, an lxml parser configured the same way for feeds.
 
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass
 
 from lxml import etree
@@ -31,9 +32,13 @@ def robots_sitemaps(body: bytes, base_url: str) -> list[str]:
 
 
 def parse_sitemap(body: bytes, max_size: int = 0) -> tuple[str, list[Entry]]:
-    """``("sitemapindex" | "urlset" | "", entries)`` for a sitemap, gzipped or not."""
+    """``("sitemapindex" | "urlset" | "", entries)`` for a sitemap, gzipped or not; ``("", [])``, as
+    for one that is no XML, when its gzip yields nothing or inflates past ``max_size``."""
     if body[:2] == b"\x1f\x8b":
-        body = gunzip(body, max_size=max_size)
+        try:
+            body = gunzip(body, max_size=max_size)
+        except (OSError, EOFError, struct.error, ValueError):  # ValueError: past max_size
+            return "", []
     try:
         sitemap = Sitemap(body)
     except (etree.XMLSyntaxError, StopIteration):
