@@ -108,7 +108,10 @@ def read_at(path: str | Path, offset: int, verify: bool = False) -> ArchivedResp
     except Exception as exc:  # noqa: BLE001 - warcio's ArchiveLoadFailed and zlib.error have no common base
         raise WarcError(f"{os.path.basename(path)}: damaged record at offset {offset}: {exc}") from None
     if exchange.rec_type in ("response", "resource"):
-        exchange.body, exchange.decoded = _read_body(path, offset, verify)
+        try:
+            exchange.body, exchange.decoded = _read_body(path, offset, verify)
+        except ValueError as exc:  # warcio's digest check on a digest that is no base32/16/64
+            raise WarcError(f"{os.path.basename(path)}: damaged record at offset {offset}: {exc}") from None
     return exchange
 
 
