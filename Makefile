@@ -75,7 +75,7 @@ test-fast: $(VENV)/.installed-test $(PYWB_VENV)/.installed $(WACZ_VENV)/.install
 	$(BIN)/python -m pytest -q -m "not slow"
 
 # The fuzz tests alone (tests/test_fuzz_*.py, marker fuzz) with Hypothesis' "dev" profile: random
-# and about 15x the examples of the bounded, derandomized "ci" run `make test` includes.
+# and 10x the examples of the bounded, derandomized "ci" run `make test` includes.
 fuzz: $(VENV)/.installed-test
 	HYPOTHESIS_PROFILE=dev $(BIN)/python -m pytest -q -m fuzz
 
