@@ -40,8 +40,13 @@ def _in_scope(url: str, allowed_domains: tuple[str, ...]) -> bool:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return False
-    host = parts.hostname.lower()
-    return any(host == d.lower() or host.endswith("." + d.lower()) for d in allowed_domains)
+    return host_matches(parts.hostname, allowed_domains)
+
+
+def host_matches(host: str, suffixes) -> bool:
+    """Whether ``host`` is one of ``suffixes`` or a subdomain of one (case-insensitive)."""
+    host = host.lower()
+    return any(host == s.lower() or host.endswith("." + s.lower()) for s in suffixes)
 
 
 def page_number(url: str) -> int:

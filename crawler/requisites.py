@@ -18,6 +18,7 @@ from scrapy import Request
 from w3lib.url import safe_url_string
 
 from archive.requisites import FONT, ICON, IMAGE, MEDIA, SCRIPT, STYLESHEET
+from crawler.links import host_matches
 
 PRIO_REQUISITE = -10  # below listings (0): pages first, their assets as the queue drains
 MAX_CSS_DEPTH = 3  # page -> CSS -> @import -> @import; fonts and images at any of them
@@ -46,11 +47,6 @@ ACCEPT = {
     SCRIPT: b"*/*",
     MEDIA: b"*/*",
 }
-
-
-def host_matches(host: str, suffixes) -> bool:
-    host = host.lower()
-    return any(host == s.lower() or host.endswith("." + s.lower()) for s in suffixes)
 
 
 class RequisitePolicy:

@@ -27,7 +27,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from archive.extract.jsonld import ARTICLE_TYPES, _objects, _types
-from archive.urls import canonicalize
+from archive.urls import canonicalize, url_pattern
 
 ARTICLE = "article"
 LISTING = "listing"
@@ -125,8 +125,9 @@ def page_kind(page) -> str:
 
 
 def matches_pattern(pattern: str | re.Pattern, url: str) -> bool:
-    """Whether a seed's ``url_pattern`` matches a URL (the path of its canonical form)."""
-    regex = re.compile(pattern) if isinstance(pattern, str) else pattern
+    """Whether a seed's ``url_pattern`` matches a URL (the path of its canonical form); a pattern
+    given as text is compiled as seeds are, with RE2, so no caller can bring backtracking back."""
+    regex = url_pattern(pattern) if isinstance(pattern, str) else pattern
     return bool(regex.search(urlsplit(canonicalize(url)).path or "/"))
 
 

@@ -18,7 +18,8 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.httpobj import urlparse_cached
 
-from crawler.requisites import STAT, host_matches
+from crawler.links import host_matches
+from crawler.requisites import STAT
 
 OFFSITE_ORDER = 50
 ORDER = 960
